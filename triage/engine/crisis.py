@@ -1,0 +1,260 @@
+"""Crisis scan over free text (English and Spanish).
+
+``scan(text)`` returns every crisis signal in a patient's message: suicide (ideation, plan,
+intent, means, past attempt), self-harm, harm to others, abuse or violence at home, and
+overdose or medical emergency. The engine errs toward flagging: a negation or a
+hypothetical only cancels a match when it sits in the same clause, right before the
+phrase, with nothing but filler words in between ("I'm not suicidal", "I would never hurt
+myself"); "I'm not okay, I want to die" is still a signal. Idioms ("this homework is
+killing me", "me muero de risa") cancel only the matches they overlap.
+
+Signals carry their span in the ORIGINAL text (``text[start:end] == matched``) so the
+console can highlight them, and the id of the lexicon rule that fired.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from .lexicon import CompiledLexicon, LanguageContext, compile_lexicon
+from .normalize import KEY_LENGTH, SHORT_KEY_LENGTH, Normalized, key_prefixes, normalize
+from .ruleset import CompiledRule, RuleSet, StartGroup
+
+__all__ = ["SELF", "THIRD_PARTY", "Signal", "default_lexicon", "scan"]
+
+SELF = "self"
+THIRD_PARTY = "third_party"
+_CONTEXT_WINDOW = 160  # characters looked back for negation, hypotheticals and subject
+_AFTER_WINDOW = 24  # "suicidal thoughts: none"
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One crisis signal found in free text."""
+
+    category: str
+    subtype: str
+    severity: str
+    subject: str
+    start: int
+    end: int
+    matched: str
+    rule_id: str
+    language: str
+
+
+@cache
+def default_lexicon() -> CompiledLexicon:
+    """The compiled lexicon of the default triage script."""
+    from .script import default_script  # deferred: script imports this module
+
+    return default_script().compiled_lexicon
+
+
+def _resolve(lexicon: Mapping | CompiledLexicon | None) -> CompiledLexicon:
+    if lexicon is None:
+        return default_lexicon()
+    if isinstance(lexicon, CompiledLexicon):
+        return lexicon
+    compiled = getattr(lexicon, "compiled_lexicon", None)  # a Script
+    if isinstance(compiled, CompiledLexicon):
+        return compiled
+    return compile_lexicon(lexicon)
+
+
+class _WordStarts:
+    """Offsets where a token with a given prefix starts, found on demand (memoized)."""
+
+    __slots__ = ("_cache", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._cache: dict[str, list[int]] = {}
+
+    def __call__(self, prefix: str) -> list[int]:
+        found = self._cache.get(prefix)
+        if found is None:
+            text, found = self._text, []
+            n = len(prefix)
+            i = text.find(prefix)
+            while i >= 0:
+                before_ok = i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
+                # A key of one or two letters is a whole token ("me", "od"); a longer one
+                # is a prefix (a superset of the tokens it stands for: the regex decides).
+                end = i + n
+                after_ok = n >= SHORT_KEY_LENGTH or end == len(text) or not text[end].isalnum()
+                if before_ok and after_ok:
+                    found.append(i)
+                i = text.find(prefix, i + 1)
+            self._cache[prefix] = found
+        return found
+
+
+def _search(rule: CompiledRule, text: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    search = rule.regex.search
+    while True:
+        m = search(text, pos)
+        if m is None:
+            return spans
+        start = m.start()
+        # The regex cannot always carry the left word boundary itself (it would defeat
+        # the engine's literal-prefix scan), so it is checked here.
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            pos = start + 1
+            continue
+        spans.append((start, m.end()))
+        pos = m.end()
+
+
+_NEXT_TOKEN = re.compile(rf"[^\W_]*[\W_]+([^\W_]{{1,{KEY_LENGTH}}})")
+
+
+def _try(group: StartGroup, text: str, offset: int, found: list) -> None:
+    if group.regex.match(text, offset) is None:
+        return
+    for rule in group.rules:
+        m = rule.regex.match(text, offset)
+        if m is not None:
+            found.append((rule, offset, m.end()))
+            return
+
+
+def find_all(
+    rule_set: RuleSet, text: str, prefixes: set[str], starts: _WordStarts
+) -> list[tuple[CompiledRule, int, int]]:
+    """Every (rule, start, end) of ``rule_set`` in normalized ``text``."""
+    found: list[tuple[CompiledRule, int, int]] = []
+    # Anchored: one regex per start token, tried only where such a token starts.
+    for key in rule_set.group_keys.intersection(prefixes):
+        group = rule_set.groups[key]
+        if group.need is not None and group.need.isdisjoint(prefixes):
+            continue
+        for offset in starts(key):
+            _try(group, text, offset, found)
+    # Common first words: look at the next token to pick the (much smaller) group.
+    pair_groups = rule_set.pair_groups
+    for key in rule_set.pair_keys.intersection(prefixes):
+        for offset in starts(key):
+            m = _NEXT_TOKEN.match(text, offset)
+            if m is None:
+                continue
+            following = m.group(1)
+            for second in (following, following[:SHORT_KEY_LENGTH]):
+                group = pair_groups.get((key, second))
+                if group is not None and (
+                    group.need is None or not group.need.isdisjoint(prefixes)
+                ):
+                    _try(group, text, offset, found)
+                if len(following) <= SHORT_KEY_LENGTH:
+                    break
+    for rule in rule_set.floating(prefixes):
+        found.extend((rule, s, e) for s, e in _search(rule, text))
+    return found
+
+
+def _clause_before(ctx: LanguageContext, text: str, start: int) -> str:
+    lo = max(0, start - _CONTEXT_WINDOW)
+    for m in ctx.clause_break.finditer(text, lo, start):
+        lo = m.end()
+    return text[lo:start]
+
+
+def _subject(ctx: LanguageContext, clause: str) -> str:
+    third = first = -1
+    for m in ctx.third_party.finditer(clause):
+        third = m.end()
+    if third < 0:
+        return SELF
+    for m in ctx.first_person.finditer(clause):
+        first = m.end()
+    return THIRD_PARTY if third > first else SELF
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _keep(signals: list[tuple[CompiledRule, int, int, str]]) -> list[tuple]:
+    """Drop a signal whose span lies inside a more specific one of the same category."""
+    kept = []
+    for rule, s, e, subject in signals:
+        inside = any(
+            r.category == rule.category
+            and ss <= s
+            and e <= ee
+            and ((ee - ss) > (e - s) or r.order < rule.order)
+            for r, ss, ee, _ in signals
+            if (r, ss, ee) != (rule, s, e)
+        )
+        if not inside:
+            kept.append((rule, s, e, subject))
+    return kept
+
+
+def scan(text: str, lexicon: Mapping | CompiledLexicon | None = None) -> tuple[Signal, ...]:
+    """All crisis signals in ``text``, in order of position.
+
+    ``lexicon`` is a lexicon document (the ``lexicon`` section of a triage script), a
+    compiled lexicon, a :class:`~triage.engine.script.Script`, or None for the default.
+    """
+    if not text:
+        return ()
+    lex = _resolve(lexicon)
+    norm = normalize(text)
+    t = norm.text
+    prefixes = key_prefixes(t)
+    starts = _WordStarts(t)
+    hits = find_all(lex.rule_set, t, prefixes, starts)
+    if not hits:
+        return ()
+    hits.sort(key=lambda h: (h[1], h[0].order))
+    idiom_spans = [(s, e) for _, s, e in find_all(lex.idiom_set, t, prefixes, starts)]
+    found: list[tuple[CompiledRule, int, int, str]] = []
+    humor: bool | None = None
+    for rule, s, e in hits:
+        if rule.hyperbole_prone:
+            if humor is None:
+                humor = any(c.humor.search(t) for c in lex.contexts.values())
+            if humor:
+                continue
+        if idiom_spans and _overlaps(idiom_spans, s, e):
+            continue
+        ctx = lex.contexts[rule.language]
+        clause = _clause_before(ctx, t, s)
+        # Patients mix languages ("no tengo suicidal thoughts"): any language's negation or
+        # hypothetical counts, not only the one of the rule that matched.
+        if rule.negatable and any(
+            c.negation_before.search(clause) or c.negation_after.match(t, e, e + _AFTER_WINDOW)
+            for c in lex.contexts.values()
+        ):
+            continue
+        if any(c.hypothetical.search(clause) for c in lex.contexts.values()):
+            continue
+        subject = rule.subject if rule.subject != "auto" else _subject(ctx, clause)
+        found.append((rule, s, e, subject))
+    return tuple(_signal(norm, *item) for item in sorted(_keep(found), key=_position))
+
+
+def _position(item: tuple) -> tuple[int, int, int]:
+    rule, s, e, _ = item
+    return (s, -e, rule.order)
+
+
+def _signal(norm: Normalized, rule: CompiledRule, s: int, e: int, subject: str) -> Signal:
+    start, end = norm.to_original(s, e)
+    return Signal(
+        category=rule.category,
+        subtype=rule.subtype,
+        severity=rule.severity,
+        subject=subject,
+        start=start,
+        end=end,
+        matched=norm.original[start:end],
+        rule_id=rule.id,
+        language=rule.language,
+    )

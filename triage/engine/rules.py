@@ -1,0 +1,192 @@
+"""Triage: from an intake's facts to an acuity, with every reason spelled out.
+
+``triage(facts)`` scores the screeners, scans the free text for crisis signals and medical
+advice requests, then applies the script's rules. Acuity is the most pressing level of any
+rule that fired; every fired rule is listed as a reason a nurse can read. The thresholds
+live in the script document, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .advice import AdviceRequest, detect_medical_advice
+from .crisis import Signal, scan
+from .rules_spec import ROUTINE, Acuity, RuleSpec, acuity_rank, max_acuity
+from .screeners import (
+    ScreenerResult,
+    frequency_words,
+    score_asq,
+    score_cssrs,
+    score_gad7,
+    score_phq9,
+)
+from .script import Script, default_script
+
+__all__ = ["IntakeFacts", "Reason", "TriageDecision", "triage"]
+
+DEFAULT_REASON_ID = "default.routine"
+
+
+@dataclass(frozen=True)
+class IntakeFacts:
+    """Everything the engine needs from an intake, as plain data.
+
+    Screener answers as the scoring functions take them (see ``screeners``); ``None``
+    means the screener was not given. ``free_text`` is one string or several (e.g. the
+    reason for visit and an extra message).
+    """
+
+    phq9: Sequence[int] | None = None
+    gad7: Sequence[int] | None = None
+    asq: Sequence[str | None] | None = None
+    cssrs: Sequence[str | None] | None = None
+    free_text: str | Sequence[str] = ()
+    language: str = "en"
+    age: int | None = None
+    phq9_difficulty: int | None = None
+
+    def __post_init__(self) -> None:
+        # Frozen, so tuples rather than the caller's (mutable) lists.
+        for name in ("phq9", "gad7", "asq", "cssrs"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, (str, bytes)):
+                object.__setattr__(self, name, tuple(value))
+        text = self.free_text
+        object.__setattr__(
+            self, "free_text", (text,) if isinstance(text, str) else tuple(text or ())
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One rule that fired, in words for the nurse."""
+
+    rule_id: str
+    text: str
+    acuity: Acuity = ROUTINE
+    crisis: bool = False
+
+
+@dataclass(frozen=True)
+class TriageDecision:
+    """The outcome of triage. ``signals`` and ``advice_requests`` are flattened over all
+    free texts; the ``*_by_text`` tuples keep them per text (spans index that text)."""
+
+    acuity: Acuity
+    crisis: bool
+    reasons: tuple[Reason, ...]
+    screeners: tuple[ScreenerResult, ...]
+    signals_by_text: tuple[tuple[Signal, ...], ...]
+    advice_by_text: tuple[tuple[AdviceRequest, ...], ...]
+    script_version: str
+    _by_name: dict[str, ScreenerResult] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def signals(self) -> tuple[Signal, ...]:
+        return tuple(s for group in self.signals_by_text for s in group)
+
+    @property
+    def advice_requests(self) -> tuple[AdviceRequest, ...]:
+        return tuple(a for group in self.advice_by_text for a in group)
+
+    def screener(self, name: str) -> ScreenerResult | None:
+        """The result for ``phq9``, ``gad7``, ``asq`` or ``cssrs``, if it was given."""
+        return self._by_name.get(name)
+
+
+def _score(facts: IntakeFacts) -> dict[str, ScreenerResult]:
+    results: dict[str, ScreenerResult] = {}
+    if facts.phq9 is not None:
+        results["phq9"] = score_phq9(facts.phq9, facts.phq9_difficulty)
+    if facts.gad7 is not None:
+        results["gad7"] = score_gad7(facts.gad7)
+    if facts.asq is not None:
+        results["asq"] = score_asq(facts.asq)
+    if facts.cssrs is not None:
+        results["cssrs"] = score_cssrs(facts.cssrs)
+    return results
+
+
+def _quote(s: Signal) -> str:
+    subtype = f": {s.subtype.replace('_', ' ')}" if s.subtype else ""
+    return f"“{s.matched}” ({s.category.replace('_', ' ')}{subtype})"
+
+
+def _screener_reason(rule: RuleSpec, result: ScreenerResult) -> str | None:
+    fields = {"label": result.label, "band": result.band.replace("_", " "), "total": result.total}
+    if rule.bands:
+        fired = result.band in rule.bands
+    elif rule.total_at_least is not None:
+        fired = result.total is not None and result.total >= rule.total_at_least
+        fields["threshold"] = rule.total_at_least
+    elif rule.item is not None and rule.item_at_least is not None:
+        value = result.answers[rule.item - 1]
+        fired = value >= rule.item_at_least
+        fields.update(item=rule.item, answer=frequency_words(value))
+    else:
+        return None
+    return rule.text.format_map(fields) if fired else None
+
+
+def _signal_reason(rule: RuleSpec, signals: Sequence[Signal]) -> str | None:
+    matching = [
+        s
+        for s in signals
+        if (not rule.subjects or s.subject in rule.subjects)
+        and (not rule.severities or s.severity in rule.severities)
+        and (not rule.categories or s.category in rule.categories)
+    ]
+    if not matching:
+        return None
+    quoted = "; ".join(dict.fromkeys(_quote(s) for s in matching))
+    return rule.text.format_map({"signals": quoted, "count": len(matching)})
+
+
+def _advice_reason(rule: RuleSpec, requests: Sequence[AdviceRequest]) -> str | None:
+    if not requests:
+        return None
+    kinds = ", ".join(dict.fromkeys(r.kind.replace("_", " ") for r in requests))
+    return rule.text.format_map({"advice": kinds, "count": len(requests)})
+
+
+def triage(facts: IntakeFacts, script: Script | None = None) -> TriageDecision:
+    """Triage one intake with ``script`` (the default script when None).
+
+    Raises :class:`~triage.engine.screeners.ScreenerInputError` for invalid answers.
+    """
+    script = script or default_script()
+    results = _score(facts)
+    signals_by_text = tuple(scan(t, script.compiled_lexicon) for t in facts.free_text)
+    advice_by_text = tuple(
+        detect_medical_advice(t, script.compiled_advice) for t in facts.free_text
+    )
+    signals = [s for group in signals_by_text for s in group]
+    advice = [a for group in advice_by_text for a in group]
+    reasons: list[Reason] = []
+    for rule in script.rules:
+        if rule.kind == "screener":
+            result = results.get(rule.screener or "")
+            text = _screener_reason(rule, result) if result else None
+        elif rule.kind == "signal":
+            text = _signal_reason(rule, signals)
+        else:
+            text = _advice_reason(rule, advice)
+        if text is not None:
+            reasons.append(Reason(rule.id, text, rule.acuity, rule.crisis))
+    acuity = max_acuity(*(r.acuity for r in reasons))
+    if acuity_rank(acuity) == 0:
+        reasons.append(Reason(DEFAULT_REASON_ID, "No rule raised the acuity", ROUTINE, False))
+    # Most pressing first, so the console can show the top reasons without sorting.
+    reasons.sort(key=lambda r: -acuity_rank(r.acuity))
+    return TriageDecision(
+        acuity=acuity,
+        crisis=any(r.crisis for r in reasons),
+        reasons=tuple(reasons),
+        screeners=tuple(results.values()),
+        signals_by_text=signals_by_text,
+        advice_by_text=advice_by_text,
+        script_version=script.version,
+        _by_name=results,
+    )
