@@ -1,0 +1,24 @@
+"""Paging models, one module per concept; imported here so Django finds them."""
+
+from triage.paging.models.notifications import Notification, WebhookEndpoint
+from triage.paging.models.pages import AckLink, Page
+from triage.paging.models.policies import EscalationPolicy, EscalationStep
+from triage.paging.models.schedules import (
+    OnCallSchedule,
+    RotationMember,
+    ShiftConfirmation,
+    ShiftOverride,
+)
+
+__all__ = [
+    "AckLink",
+    "EscalationPolicy",
+    "EscalationStep",
+    "Notification",
+    "OnCallSchedule",
+    "Page",
+    "RotationMember",
+    "ShiftConfirmation",
+    "ShiftOverride",
+    "WebhookEndpoint",
+]
