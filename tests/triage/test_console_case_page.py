@@ -1,0 +1,202 @@
+"""The case page: PHI shown only here, every view audited, no IDOR, break the glass."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from audit.models import AccessEvent
+from tests.factories.accounts import login_verified
+from tests.factories.console import CRISIS_PHRASE, make_triaged_case, signed_in, staff
+from tests.factories.triage import make_team
+from triage.cases import actions
+from triage.models import BreakGlassAccess, CaseEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team():
+    return make_team("north")
+
+
+def case_url(case):
+    return reverse("console:case", args=[case.pk])
+
+
+def test_it_shows_the_case_with_phi(client, team):
+    signed_in(client, Role.NURSE, team)
+    case = make_triaged_case(team, crisis=True)
+
+    response = client.get(case_url(case))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for value in ("Dana Example", "+1 555 0100", "dana@example.org", "1990-04-02"):
+        assert value in html
+    assert case.reference in html
+    assert "phq9-moderate" in html and "default-1" in html  # rationale and script version
+    assert "Little interest or pleasure in doing things" in html  # item by item
+    assert "moderately severe" in html or "moderate" in html  # band from the engine
+    assert "Intake submitted" in html  # timeline
+
+
+def test_the_matched_text_is_highlighted_and_escaped(client, team):
+    signed_in(client, Role.NURSE, team)
+    case = make_triaged_case(team, crisis=True)
+
+    html = client.get(case_url(case)).content.decode()
+
+    # The patient typed "<b>": escaped, never markup; the signal's span is in <mark>.
+    assert "&lt;b&gt;" in html
+    assert "<b>I want" not in html
+    assert f"<mark>{CRISIS_PHRASE}</mark>" in html
+
+
+def test_each_view_writes_exactly_one_view_event(client, team):
+    nurse = signed_in(client, Role.NURSE, team)
+    case = make_triaged_case(team)
+    before = AccessEvent.objects.count()
+
+    client.get(case_url(case))
+    client.get(case_url(case))
+
+    events = list(AccessEvent.objects.order_by("sequence")[before:])
+    assert [(e.action, e.outcome) for e in events] == [("view", "allowed"), ("view", "allowed")]
+    assert {e.patient_ref for e in events} == {case.reference}
+    assert {e.object_id for e in events} == {str(case.pk)}
+    assert {e.actor_id for e in events} == {nurse.pk}
+
+
+def test_another_teams_case_is_not_found_and_the_attempt_recorded(client, team):
+    nurse = signed_in(client, Role.NURSE, team)
+    other = make_triaged_case(make_team("south"))
+
+    response = client.get(case_url(other))
+
+    assert response.status_code == 404
+    assert "Dana Example" not in response.content.decode()
+    denied = AccessEvent.objects.get(action=AccessEvent.Action.DENIED)
+    assert denied.outcome == AccessEvent.Outcome.DENIED
+    assert denied.actor == nurse
+    assert denied.object_id == str(other.pk)
+
+
+def test_an_unknown_case_id_is_not_found(client, team):
+    signed_in(client, Role.NURSE, team)
+
+    response = client.get(reverse("console:case", args=["00000000-0000-0000-0000-000000000000"]))
+
+    assert response.status_code == 404
+    assert AccessEvent.objects.filter(action=AccessEvent.Action.DENIED).count() == 1
+
+
+def test_a_clinician_is_offered_to_break_the_glass(client, team):
+    signed_in(client, Role.CLINICIAN, team)
+    other = make_triaged_case(make_team("south"))
+
+    response = client.get(case_url(other))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("console:break_glass", args=[other.pk])
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert other.reference in page.content.decode()
+    assert "Dana Example" not in page.content.decode()
+
+
+def test_breaking_the_glass_requires_a_reason(client, team):
+    signed_in(client, Role.CLINICIAN, team)
+    other = make_triaged_case(make_team("south"))
+
+    response = client.post(reverse("console:break_glass", args=[other.pk]), {"reason": "  "})
+
+    assert response.status_code == 400
+    assert not BreakGlassAccess.objects.exists()
+    assert not AccessEvent.objects.filter(action=AccessEvent.Action.BREAK_GLASS).exists()
+
+
+def test_breaking_the_glass_is_recorded_and_opens_the_case(client, team):
+    clinician = signed_in(client, Role.CLINICIAN, team)
+    other = make_triaged_case(make_team("south"))
+
+    response = client.post(
+        reverse("console:break_glass", args=[other.pk]), {"reason": "ED called about this patient"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == case_url(other)
+    grant = BreakGlassAccess.objects.get()
+    assert (grant.user, grant.case_id, grant.reason) == (
+        clinician,
+        other.pk,
+        "ED called about this patient",
+    )
+    event = AccessEvent.objects.get(action=AccessEvent.Action.BREAK_GLASS)
+    assert event.reason == "ED called about this patient"
+    assert event.patient_ref == other.reference
+    page = client.get(case_url(other))
+    assert page.status_code == 200
+    assert "You opened this case with emergency access." in page.content.decode()
+    view = AccessEvent.objects.filter(action=AccessEvent.Action.VIEW).get()
+    assert view.details == {"view": "case_page", "via": "break_glass"}
+
+
+def test_a_nurse_cannot_break_the_glass(client, team):
+    signed_in(client, Role.NURSE, team)
+    other = make_triaged_case(make_team("south"))
+
+    response = client.post(reverse("console:break_glass", args=[other.pk]), {"reason": "x"})
+
+    assert response.status_code == 404
+    assert not BreakGlassAccess.objects.exists()
+    assert AccessEvent.objects.filter(action=AccessEvent.Action.DENIED).count() == 1
+
+
+def test_supervisors_see_who_accessed_the_record(client, team):
+    supervisor = signed_in(client, Role.SUPERVISOR, team)
+    case = make_triaged_case(team)
+    nurse_client = client.__class__()
+    nurse = staff(Role.NURSE, team)
+    login_verified(nurse_client, nurse)
+    nurse_client.get(case_url(case))
+
+    html = client.get(case_url(case)).content.decode()
+
+    assert "Who accessed this record" in html
+    assert nurse.username in html and supervisor.username in html
+
+
+def test_nurses_do_not_see_the_access_history(client, team):
+    signed_in(client, Role.NURSE, team)
+
+    html = client.get(case_url(make_triaged_case(team))).content.decode()
+
+    assert "Who accessed this record" not in html
+
+
+def _rich_case(team, extra_events: int):
+    case = make_triaged_case(team, crisis=True)
+    worker = staff(Role.CLINICIAN, team)
+    for n in range(extra_events):
+        actions.case_add_note(case=case, user=worker, text=f"note {n}")
+    actions.case_override_request(case=case, user=worker, to_acuity="routine", reason="r")
+    return case
+
+
+def test_the_case_page_runs_a_constant_number_of_queries(client, team, django_assert_num_queries):
+    signed_in(client, Role.SUPERVISOR, team)
+    small, large = _rich_case(team, 1), _rich_case(team, 30)
+    client.get(case_url(small))  # warm caches (content types, sessions)
+    client.get(case_url(large))
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(case_url(small))
+    assert CaseEvent.objects.filter(case=large).count() > 30
+    with django_assert_num_queries(len(first)):
+        response = client.get(case_url(large))
+    assert response.status_code == 200

@@ -1,0 +1,182 @@
+"""Turning a submitted intake into a triaged case: the one write path for it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from triage import engine
+from triage.cases.targets import due_at
+from triage.models import Acuity, Case, CaseEvent, CrisisSignal, Intake, TriageResult
+from triage.scripts.active import active_script, version_label
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CaseOpening:
+    case: Case
+    decision: engine.TriageDecision
+
+    @property
+    def crisis(self) -> bool:
+        return self.decision.crisis
+
+
+def _yes_no(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value  # "yes", "no" or "refused"
+    return "yes" if value else "no"
+
+
+def intake_facts(intake: Intake) -> engine.IntakeFacts:
+    """The engine's plain-data view of an intake (answers as the intake form stores them)."""
+    answers = intake.answers or {}
+    asq = answers.get("asq") or {}
+    cssrs = answers.get("cssrs") or {}
+    return engine.IntakeFacts(
+        phq9=answers.get("phq9") or None,
+        gad7=answers.get("gad7") or None,
+        asq=[_yes_no(asq.get(f"q{n}")) for n in range(1, 6)] if asq else None,
+        cssrs=[cssrs.get(f"q{n}") for n in range(1, 7)] if cssrs else None,
+        free_text=(intake.reason,) if intake.reason else (),
+        language=intake.language,
+    )
+
+
+def screener_summary(decision: engine.TriageDecision) -> dict:
+    return {
+        r.screener: {"total": r.total, "band": r.band, "label": r.label, "flags": list(r.flags)}
+        for r in decision.screeners
+    }
+
+
+def store_signals(
+    *, case: Case, decision: engine.TriageDecision, source: str, source_id: str, version: str
+) -> list[CrisisSignal]:
+    """Save the decision's signals once each (the inline run and the scan of record agree)."""
+    stored = []
+    for signal in decision.signals:
+        row, created = CrisisSignal.objects.get_or_create(
+            case=case,
+            source=source,
+            source_id=source_id,
+            rule_id=signal.rule_id,
+            span_start=signal.start,
+            defaults={
+                "category": signal.category,
+                "subtype": signal.subtype or "",
+                "severity": signal.severity,
+                "subject": signal.subject,
+                "span_end": signal.end,
+                "matched": signal.matched,
+                "script_version": version,
+            },
+        )
+        if created:
+            stored.append(row)
+    # Screener answers that are crisis signals (PHQ-9 item 9, a positive ASQ, ...).
+    screener_reasons = [
+        r for r in decision.reasons if r.crisis and not r.rule_id.startswith("text.")
+    ]
+    for reason in screener_reasons:
+        row, created = CrisisSignal.objects.get_or_create(
+            case=case,
+            source=CrisisSignal.Source.SCREENER,
+            source_id=source_id,
+            rule_id=reason.rule_id,
+            span_start=None,
+            defaults={
+                "category": "suicide",
+                "severity": "high",
+                "subject": "self",
+                "matched": reason.text,
+                "script_version": version,
+            },
+        )
+        if created:
+            stored.append(row)
+    return stored
+
+
+def raise_page(*, case: Case, signals: list[CrisisSignal]) -> None:
+    """Hand the crisis to a person: the page row commits with the case (paging app)."""
+    from triage.paging.services import page_raise
+
+    page_raise(case=case, signals=signals, reason="crisis")
+
+
+@transaction.atomic
+def case_open_from_intake(*, intake: Intake) -> CaseOpening:
+    """Triage a submitted intake inline, open its case, and page on any crisis signal.
+
+    Runs synchronously in the patient's request so the crisis page needs no wait; the
+    Celery scan of record re-runs the engine after commit and adds anything new.
+    """
+    record, script = active_script(intake.team)
+    version = version_label(record, script)
+    decision = engine.triage(intake_facts(intake), script)
+    now = timezone.now()
+    case = Case.objects.create(
+        intake=intake,
+        reference=intake.reference,
+        team=intake.team,
+        acuity=decision.acuity,
+        acuity_rank=Acuity.rank(decision.acuity),
+        triage_acuity=decision.acuity,
+        crisis=decision.crisis,
+        opened_at=now,
+        due_at=due_at(decision.acuity, now),
+        needs_follow_up=bool(decision.advice_requests),
+    )
+    TriageResult.objects.create(
+        case=case,
+        script=record,
+        script_version=version,
+        source=TriageResult.Source.INTAKE,
+        acuity=decision.acuity,
+        crisis=decision.crisis,
+        reasons=[{"rule_id": r.rule_id, "text": r.text} for r in decision.reasons],
+        screeners=screener_summary(decision),
+    )
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.INTAKE_SUBMITTED, summary="Intake submitted"
+    )
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.TRIAGED,
+        summary=f"Triaged {decision.acuity} by {version}",
+        data={"acuity": decision.acuity, "script_version": version, "source": "intake"},
+    )
+    signals = store_signals(
+        case=case,
+        decision=decision,
+        source=CrisisSignal.Source.INTAKE_TEXT,
+        source_id=str(intake.pk),
+        version=version,
+    )
+    if signals:
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.SIGNAL,
+            summary=f"{len(signals)} crisis signal(s)",
+            data={"rule_ids": [s.rule_id for s in signals]},
+        )
+    if decision.crisis:
+        raise_page(case=case, signals=signals)
+    transaction.on_commit(lambda: _enqueue_scan(case.pk))
+    return CaseOpening(case=case, decision=decision)
+
+
+def _enqueue_scan(case_id) -> None:
+    from triage.tasks import scan_case_of_record
+
+    try:
+        scan_case_of_record.delay(str(case_id))
+    except Exception:  # broker down: the case is stored; the sweep scans it later
+        logger.warning("Could not enqueue the scan of record; the sweep will retry it.")

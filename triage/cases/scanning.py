@@ -1,0 +1,87 @@
+"""The scan of record: the worker re-runs the engine on a case and stores what it finds."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from triage import engine
+from triage.cases.opening import intake_facts, raise_page, screener_summary, store_signals
+from triage.cases.targets import due_at
+from triage.models import Acuity, Case, CaseEvent, CrisisSignal, TriageResult
+from triage.scripts.active import active_script, version_label
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def case_scan_of_record(*, case_id) -> TriageResult | None:
+    """Idempotent: a case scanned once is not scanned again (redelivery is harmless)."""
+    case = Case.objects.select_for_update().select_related("intake", "team").get(pk=case_id)
+    existing = case.triage_results.filter(source=TriageResult.Source.SCAN_OF_RECORD).first()
+    if existing is not None:
+        return existing
+    record, script = active_script(case.team)
+    version = version_label(record, script)
+    decision = engine.triage(intake_facts(case.intake), script)
+    result = TriageResult.objects.create(
+        case=case,
+        script=record,
+        script_version=version,
+        source=TriageResult.Source.SCAN_OF_RECORD,
+        acuity=decision.acuity,
+        crisis=decision.crisis,
+        reasons=[{"rule_id": r.rule_id, "text": r.text} for r in decision.reasons],
+        screeners=screener_summary(decision),
+    )
+    new_signals = store_signals(
+        case=case,
+        decision=decision,
+        source=CrisisSignal.Source.INTAKE_TEXT,
+        source_id=str(case.intake_id),
+        version=version,
+    )
+    if new_signals:
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.SIGNAL,
+            summary=f"{len(new_signals)} new crisis signal(s) from the scan of record",
+            data={"rule_ids": [s.rule_id for s in new_signals]},
+        )
+    escalate(case=case, acuity=decision.acuity, crisis=decision.crisis, version=version)
+    if decision.crisis and new_signals:
+        raise_page(case=case, signals=new_signals)
+    return result
+
+
+def escalate(*, case: Case, acuity: str, crisis: bool, version: str) -> None:
+    """Raise a case's acuity or crisis flag from a later scan; never lower it."""
+    fields = []
+    if crisis and not case.crisis:
+        case.crisis = True
+        fields.append("crisis")
+    rank = Acuity.rank(acuity)
+    if rank < case.acuity_rank:
+        case.acuity, case.acuity_rank = acuity, rank
+        case.due_at = min(case.due_at, due_at(acuity, case.opened_at))
+        fields += ["acuity", "acuity_rank", "due_at"]
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.TRIAGED,
+            summary=f"Acuity raised to {acuity} by {version}",
+            data={"acuity": acuity, "script_version": version, "source": "scan"},
+        )
+    if fields:
+        case.save(update_fields=fields)
+
+
+def cases_missing_scan(older_than: timedelta = timedelta(minutes=1)):
+    cutoff = timezone.now() - older_than
+    return (
+        Case.objects.filter(opened_at__lt=cutoff)
+        .exclude(triage_results__source=TriageResult.Source.SCAN_OF_RECORD)
+        .values_list("pk", flat=True)
+    )

@@ -1,0 +1,6 @@
+"""The nurse console: the live queue, the audited case page and its actions.
+
+Views are split by capability (``queue``, ``case_page``, ``actions``, ``break_glass``,
+``supervisor``); they parse, call a service and render. State changes live in
+``triage.cases.actions``; access checks in ``triage.cases.access``.
+"""

@@ -1,0 +1,106 @@
+"""The case page: the only console page that shows PHI. Every view is audited."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import mfa_required
+from accounts.roles import has_role, visible_team_ids
+from audit.decorators import shows_phi
+from audit.models import AccessEvent
+from audit.services import accesses_for, record_access
+from triage.cases.access import BreakGlassRequired, get_case_for_user
+from triage.console import forms
+from triage.console.common import paging_enabled
+from triage.console.highlight import highlight
+from triage.console.screeners import screener_sections
+from triage.console.timers import annotate_timers
+from triage.models import AcuityOverride, Case, CaseEvent, CrisisSignal
+
+CASE_QUERYSET = Case.objects.select_related("intake", "team", "claimed_by")
+
+
+def _pages(case: Case) -> list:
+    if not paging_enabled():
+        return []
+    from triage.paging.models import Page
+
+    return list(
+        Page.objects.filter(case=case).select_related("acknowledged_by").order_by("-created_at")
+    )
+
+
+def case_context(request: HttpRequest, case: Case) -> dict:
+    """Everything the case page shows, in a fixed number of queries."""
+    user = request.user
+    intake = case.intake
+    results = list(case.triage_results.select_related("script").order_by("created_at"))
+    signals = list(case.signals.select_related("reviewed_by").order_by("created_at"))
+    events = list(case.events.select_related("actor").order_by("created_at"))
+    overrides = list(
+        case.overrides.select_related("requested_by", "confirmed_by").order_by("-created_at")
+    )
+    text_spans = [
+        (s.span_start, s.span_end)
+        for s in signals
+        if s.source == CrisisSignal.Source.INTAKE_TEXT and s.source_id in ("", str(intake.pk))
+    ]
+    annotate_timers([case], timezone.now())
+    is_supervisor = has_role(user, "supervisor")
+    return {
+        "case": case,
+        "intake": intake,
+        "results": results,
+        "latest_result": results[-1] if results else None,
+        "screeners": screener_sections(intake, get_language()),
+        "signals": signals,
+        "reason_segments": highlight(intake.reason, text_spans),
+        "events": events,
+        "overrides": overrides,
+        "pending_overrides": [o for o in overrides if o.status == AcuityOverride.Status.PENDING],
+        "pages": _pages(case),
+        "paging_enabled": paging_enabled(),
+        "can_work": user.has_perm("accounts.work_cases"),
+        "can_lower": user.has_perm("accounts.override_triage"),
+        "can_confirm": user.has_perm("accounts.confirm_override"),
+        "is_supervisor": is_supervisor,
+        "access_events": list(accesses_for("triage.case", case.pk)[:50]) if is_supervisor else [],
+        "note_form": forms.NoteForm(auto_id="note_%s"),
+        "contact_form": forms.ContactAttemptForm(
+            auto_id="contact_%s", initial={"method": intake.preferred_contact or "phone"}
+        ),
+        "override_form": forms.OverrideForm(
+            auto_id="override_%s", initial={"to_acuity": case.acuity}
+        ),
+        "missed_form": forms.MissedSignalForm(auto_id="missed_%s"),
+        "disposition_form": forms.DispositionForm(auto_id="disposition_%s"),
+        "event_kinds": CaseEvent.Kind,
+    }
+
+
+@require_GET
+@mfa_required
+@shows_phi
+def case_detail(request: HttpRequest, case_id) -> HttpResponse:
+    """Contact details, screeners, rationale, signals, timeline; one VIEW event per view."""
+    try:
+        case = get_case_for_user(request, case_id, queryset=CASE_QUERYSET)
+    except BreakGlassRequired:
+        return redirect("console:break_glass", case_id=case_id)
+    # Outside the user's teams means a break-glass grant let them in: say so, record it.
+    emergency = case.team_id not in visible_team_ids(request.user)
+    record_access(
+        request=request,
+        action=AccessEvent.Action.VIEW,
+        object_type="triage.case",
+        object_id=str(case.pk),
+        patient_ref=case.reference,
+        details={"view": "case_page", **({"via": "break_glass"} if emergency else {})},
+    )
+    context = case_context(request, case)
+    context["emergency_access"] = emergency
+    return render(request, "triage/console/case.html", context)

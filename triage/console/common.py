@@ -1,0 +1,45 @@
+"""Small helpers shared by the console views."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.apps import apps
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def paging_enabled() -> bool:
+    """The paging app (pages, on-call, in-console alerts) is optional to the console."""
+    return apps.is_installed("triage.paging")
+
+
+@cache
+def template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def redirect_after_post(request: HttpRequest, default: str) -> HttpResponse:
+    """303 to ``next`` (a safe local URL) or ``default``; htmx gets a full-page HX-Redirect."""
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = default
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    response = HttpResponseRedirect(target)
+    response.status_code = 303
+    return response

@@ -1,0 +1,66 @@
+"""The supervisor view: queue health, paging, on call, rates and fairness (no PHI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import role_required
+from accounts.models import Team
+from accounts.roles import visible_team_ids
+from audit.decorators import no_phi
+from triage.console import reports
+from triage.console.common import paging_enabled
+from triage.console.timers import duration
+
+REPORT_DAYS = 90
+
+
+def _paging(teams) -> dict:
+    if not paging_enabled():
+        return {}
+    from triage.paging.models import OnCallSchedule
+    from triage.paging.services.figures import team_figures
+    from triage.paging.services.oncall import oncall_at
+
+    return {
+        "paging_figures": team_figures([t.pk for t in teams]),
+        "on_call": [
+            (
+                team,
+                oncall_at(team, OnCallSchedule.Layer.PRIMARY),
+            )
+            for team in teams
+        ],
+    }
+
+
+@require_GET
+@role_required("supervisor")
+@no_phi
+def supervisor_home(request: HttpRequest) -> HttpResponse:
+    """Aggregates over the supervisor's teams; demographic groups under 10 are suppressed."""
+    now = timezone.now()
+    since = now - dt.timedelta(days=REPORT_DAYS)
+    team_ids = visible_team_ids(request.user)
+    teams = list(Team.objects.filter(pk__in=team_ids).order_by("name"))
+    health = reports.queue_health(team_ids, now)
+    counts = reports.outcome_counts(team_ids, since)
+    context = {
+        "teams": teams,
+        "health": health,
+        "oldest_wait": duration(now - health.oldest_opened_at) if health.oldest_opened_at else "",
+        "rates": reports.rates_by_script_version(team_ids, since),
+        "age_groups": reports.outcomes_by_group(counts, "age_band"),
+        "gender_groups": reports.outcomes_by_group(counts, "gender"),
+        "report_days": REPORT_DAYS,
+        "min_group": reports.MIN_GROUP,
+        "paging_enabled": paging_enabled(),
+        "is_supervisor": True,
+        **_paging(teams),
+    }
+    return render(request, "triage/console/supervisor.html", context)

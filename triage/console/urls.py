@@ -1,0 +1,46 @@
+"""Console URLs (namespace ``console``, mounted at /console/ by triage/urls_console.py)."""
+
+from django.urls import include, path
+
+from triage.console import actions, break_glass, case_page, queue, supervisor
+from triage.console.common import paging_enabled
+
+urlpatterns = [
+    path("", queue.queue_page, name="home"),
+    path("queue/rows/", queue.queue_rows, name="queue_rows"),
+    path("cases/<uuid:case_id>/", case_page.case_detail, name="case"),
+    path("cases/<uuid:case_id>/claim/", actions.claim, name="case_claim"),
+    path("cases/<uuid:case_id>/release/", actions.release, name="case_release"),
+    path("cases/<uuid:case_id>/notes/", actions.add_note, name="case_note"),
+    path("cases/<uuid:case_id>/contact-attempts/", actions.contact_attempt, name="case_contact"),
+    path("cases/<uuid:case_id>/override/", actions.override, name="case_override"),
+    path(
+        "cases/<uuid:case_id>/overrides/<uuid:override_id>/decide/",
+        actions.override_decide,
+        name="case_override_decide",
+    ),
+    path(
+        "cases/<uuid:case_id>/signals/<uuid:signal_id>/review/",
+        actions.signal_review,
+        name="case_signal_review",
+    ),
+    path("cases/<uuid:case_id>/signals/missed/", actions.missed_signal, name="case_missed_signal"),
+    path("cases/<uuid:case_id>/disposition/", actions.dispose, name="case_dispose"),
+    path(
+        "cases/<uuid:case_id>/pages/<uuid:page_id>/acknowledge/",
+        actions.page_ack,
+        name="case_page_ack",
+    ),
+    path("cases/<uuid:case_id>/break-glass/", break_glass.request_access, name="break_glass"),
+    path("supervisor/", supervisor.supervisor_home, name="supervisor"),
+    path("supervisor/break-glass/", break_glass.review_list, name="break_glass_review"),
+    path(
+        "supervisor/break-glass/<uuid:access_id>/reviewed/",
+        break_glass.mark_reviewed,
+        name="break_glass_reviewed",
+    ),
+]
+
+if paging_enabled():
+    # Paging's console pages (on call, alerts, page detail) live under /console/paging/.
+    urlpatterns.append(path("paging/", include("triage.paging.urls")))

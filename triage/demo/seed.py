@@ -1,0 +1,56 @@
+"""Demo data for trying the console. Refuses to run in production."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from accounts.demo import demo_staff_access
+from accounts.models import Team, TeamMembership, User
+from triage.demo.intakes import seed_demo_intakes
+from triage.paging.demo import seed_demo_paging
+
+# Printed by `make demo`; these accounts exist only in the demo database.
+DEMO_PASSWORD = "demo-triage-2026"  # noqa: S105
+
+DEMO_STAFF = [
+    # username, first name, last name, supervises the team, is_staff (admin site)
+    ("nurse", "Nora", "Reyes", False, False),
+    ("supervisor", "Sam", "Okafor", True, False),
+    ("admin", "Ada", "Lindqvist", False, True),
+    ("auditor", "Aurelio", "Banks", False, True),
+]
+# Staff accounts: each demo user's role (group); they sign in with a printed TOTP secret.
+DEMO_ROLES = {
+    "nurse": "nurse",
+    "supervisor": "supervisor",
+    "admin": "administrator",
+    "auditor": "auditor",
+}
+
+
+@transaction.atomic
+def seed_demo() -> list[str]:
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("Demo data is never loaded with TRIAGE_ENV=production.")
+    team, _ = Team.objects.get_or_create(slug="north", defaults={"name": "North Clinic"})
+    lines = [f"Demo staff (password for all: {DEMO_PASSWORD}):"]
+    for username, first, last, supervises, is_staff in DEMO_STAFF:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "is_staff": is_staff},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if username in {"nurse", "supervisor"}:
+            TeamMembership.objects.get_or_create(
+                user=user, team=team, defaults={"is_supervisor": supervises}
+            )
+        lines.append(f"  {username:<11} {first} {last}")
+        lines += demo_staff_access(user, DEMO_ROLES[username])
+    # Crisis paging: on-call schedules and the escalation policy, before any crisis intake.
+    lines += seed_demo_paging(team)
+    lines += seed_demo_intakes()
+    return lines

@@ -1,0 +1,56 @@
+"""Health of the moving parts: database, broker and worker heartbeat."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from triage.models import WorkerHeartbeat
+
+
+def record_heartbeat(hostname: str | None = None) -> WorkerHeartbeat:
+    heartbeat, _ = WorkerHeartbeat.objects.update_or_create(
+        hostname=hostname or socket.gethostname(), defaults={"beat_at": timezone.now()}
+    )
+    return heartbeat
+
+
+def check_database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down" to a load balancer
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": True}
+
+
+def check_broker(timeout: float = 2.0) -> dict:
+    try:
+        with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+            conn.ensure_connection(max_retries=0, timeout=timeout)
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": True}
+
+
+def check_worker() -> dict:
+    try:
+        latest = WorkerHeartbeat.objects.order_by("-beat_at").first()
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    if latest is None:
+        return {"ok": False, "error": "no heartbeat yet"}
+    age = timezone.now() - latest.beat_at
+    ok = age <= timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE)
+    return {"ok": ok, "age_seconds": round(age.total_seconds(), 1)}
+
+
+def overall_health() -> tuple[bool, dict]:
+    checks = {"database": check_database(), "broker": check_broker(), "worker": check_worker()}
+    return all(c["ok"] for c in checks.values()), checks

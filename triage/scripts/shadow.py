@@ -1,0 +1,63 @@
+"""Shadow mode: what a candidate script would change on recent intakes, before activation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from triage import engine
+from triage.cases.opening import intake_facts
+from triage.models import Case, TriageScript
+
+
+@dataclass(frozen=True)
+class ShadowChange:
+    reference: str
+    acuity_before: str
+    acuity_after: str
+    crisis_before: bool
+    crisis_after: bool
+    rules_added: tuple[str, ...]
+    rules_removed: tuple[str, ...]
+
+
+def shadow_run(*, script: TriageScript, last: int = 200) -> tuple[int, list[ShadowChange]]:
+    """Re-triage the team's last ``last`` cases with ``script``; list every case whose
+    acuity or crisis signals would change. Nothing is written."""
+    candidate = engine.Script.from_dict(script.document)
+    cases = (
+        Case.objects.filter(team=script.team).select_related("intake").order_by("-opened_at")[:last]
+    )
+    changes = []
+    count = 0
+    for case in cases:
+        count += 1
+        facts = intake_facts(case.intake)
+        before = engine.triage(facts, _current_script(case))
+        after = engine.triage(facts, candidate)
+        rules_before = {r.rule_id for r in before.reasons}
+        rules_after = {r.rule_id for r in after.reasons}
+        signals_before = {s.rule_id for s in before.signals}
+        signals_after = {s.rule_id for s in after.signals}
+        if (
+            before.acuity != after.acuity
+            or before.crisis != after.crisis
+            or signals_before != signals_after
+        ):
+            changes.append(
+                ShadowChange(
+                    reference=case.reference,
+                    acuity_before=str(before.acuity),
+                    acuity_after=str(after.acuity),
+                    crisis_before=before.crisis,
+                    crisis_after=after.crisis,
+                    rules_added=tuple(sorted(rules_after - rules_before)),
+                    rules_removed=tuple(sorted(rules_before - rules_after)),
+                )
+            )
+    return count, changes
+
+
+def _current_script(case: Case) -> engine.Script:
+    from triage.scripts.active import active_script
+
+    return active_script(case.team)[1]

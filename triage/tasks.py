@@ -1,0 +1,36 @@
+"""Celery tasks: thin shells that take ids and call a service."""
+
+import logging
+
+from celery import shared_task
+
+from triage import health
+from triage.cases import scanning
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def record_worker_heartbeat() -> None:
+    """Beat sends this every 30 s; a stale row means no worker or no beat."""
+    health.record_heartbeat()
+
+
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=10,
+)
+def scan_case_of_record(case_id: str) -> None:
+    """The crisis scan of record for a case; idempotent, so redelivery is harmless."""
+    scanning.case_scan_of_record(case_id=case_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_unscanned_cases() -> None:
+    """Re-dispatch scans that never ran (broker down at submission, task lost)."""
+    for case_id in scanning.cases_missing_scan()[:500]:
+        scan_case_of_record.delay(str(case_id))

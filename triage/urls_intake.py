@@ -1,0 +1,23 @@
+from django.urls import path
+
+from triage.intake import views, views_status
+from triage.messaging import urls as messaging_urls
+
+app_name = "intake"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("consent/", views.consent, name="consent"),
+    path("step/<slug:key>/", views.step, name="step"),
+    path("restart/", views.restart, name="restart"),
+    path("sent/", views.sent, name="sent"),
+    path("crisis/", views.crisis, name="crisis"),
+    path("status/<str:token>/", views_status.status_page, name="status"),
+    path("status/<str:token>/contact/", views_status.status_contact, name="status_contact"),
+    path("status/<str:token>/export/", views_status.status_export, name="status_export"),
+    path("status/<str:token>/withdraw/", views_status.status_withdraw, name="status_withdraw"),
+]
+
+# Patient conversation (triage/messaging): /intake/status/<token>/conversation/ and the
+# token-less /intake/status/ page that "You have a new message" notices link to.
+urlpatterns += messaging_urls.patient_urlpatterns
