@@ -10,6 +10,8 @@ from triage.engine import detect_medical_advice
     [
         ("Should I stop my sertraline?", "medication_change"),
         ("can i double my dose of zoloft tonight", "medication_change"),
+        ("Should I stop taking my meds?", "medication_change"),
+        ("can i change my dose", "medication_change"),
         ("What dose of lexapro should I be on?", "dosage"),
         ("How many mg of melatonin can I take?", "dosage"),
         ("Can I take ibuprofen with lexapro?", "interaction"),
@@ -38,6 +40,9 @@ def test_it_detects_advice_requests(text, kind):
         "I take sertraline and it helps a lot.",
         "My therapist said I should start journaling.",
         "¿Puedo cambiar mi cita al jueves?",
+        "Can I change my phone number?",
+        "Could I switch my appointment to Friday?",
+        "¿Puedo cambiar mi número de teléfono?",
         "",
     ],
 )
