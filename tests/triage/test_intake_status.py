@@ -53,6 +53,14 @@ def test_the_status_page_shows_the_status_in_plain_words(client, submitted):
     assert PHI["phone"] in html  # the contact details on file, to check and change
 
 
+def test_the_status_page_links_to_the_patients_conversation(client, submitted):
+    token = submitted[2]
+
+    html = client.get(url("status", token)).content.decode()
+
+    assert f'href="{url("messaging_conversation", token)}"' in html
+
+
 def test_the_status_page_sends_no_referrer_and_is_not_cached(client, submitted):
     response = client.get(url("status", submitted[2]))
 
