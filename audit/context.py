@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from config.redaction import redact
+
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 USER_AGENT_MAX = 300
@@ -87,7 +89,7 @@ def context_from(request: HttpRequest) -> AuditContext:
         request_id=request_id_from(request),
         client_address=client_address_from(request),
         user_agent=request.headers.get("User-Agent", "")[:USER_AGENT_MAX],
-        path=request.path[:PATH_MAX],
+        path=redact(request.path)[:PATH_MAX],
         request=request,
     )
     # Kept on the request, so every event of one request shares its request id even

@@ -315,6 +315,8 @@ class System:
     def start_web(self) -> None:
         args = [
             str(VENV_BIN / "gunicorn"),
+            "-c",
+            "config/gunicorn_conf.py",
             "config.wsgi:application",
             "--workers",
             "2",
@@ -322,10 +324,6 @@ class System:
             f"127.0.0.1:{self.web_port}",
             "--timeout",
             "60",
-            "--access-logfile",
-            "-",
-            "--access-logformat",
-            "%(m)s %(U)s %(s)s %(L)s",
         ]
         self.web = Proc("web", args, self.env(self.web_database_url), self.logdir).start()
         import httpx

@@ -451,11 +451,20 @@ LOGGING = {
         # Never the request body or query string: they can hold PHI.
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # django.request and the development server log paths; a status or paging link's
+    # path holds a secret token, so every handler redacts it (config/redaction.py).
+    "filters": {"redact_links": {"()": "config.redaction.RedactSecretLinks"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_links"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        # django.request logs the path of failing requests; paths never carry PHI here.
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

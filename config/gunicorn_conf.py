@@ -1,0 +1,24 @@
+"""gunicorn settings (``gunicorn -c config/gunicorn_conf.py config.wsgi:application``).
+
+The access log keeps method, path, status and duration, with the token of a patient's
+status link or a paging link redacted; never the query string, referrer or user agent.
+"""
+
+from gunicorn.glogging import Logger
+
+from config.redaction import redact
+
+accesslog = "-"
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(L)s'
+
+
+class RedactingLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):  # gunicorn calls this per request
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "f"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact(atoms[key])
+        return atoms
+
+
+logger_class = RedactingLogger
