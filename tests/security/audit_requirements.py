@@ -59,7 +59,7 @@ def main() -> int:
             f"\npip-audit {verdict}: {len(unaudited)} of {len(report.get('dependencies', []))} "
             f"pinned packages could not be audited, because the vulnerability service "
             f"({SERVICE}) did not answer for those versions (unreachable, or a mirror without "
-            "per-version data). No known vulnerability was found in the rest. Run "
+            f"per-version data). {audited} audited, with no known vulnerability. Run "
             "`PIP_AUDIT_STRICT=1 make security` where pypi.org answers.",
         )
         return 1 if strict else 0
