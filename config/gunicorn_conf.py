@@ -22,3 +22,10 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def post_worker_init(worker) -> None:  # gunicorn calls this once per worker
+    # The intake view scans inline; compile the lexicons before the first patient waits.
+    from triage.scripts.active import warm
+
+    warm()

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
+import time
 from functools import lru_cache
+
+from django.db import DatabaseError
 
 from accounts.models import Team
 from triage import engine
 from triage.models import TriageScript
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=32)
@@ -31,3 +37,29 @@ def active_script(team: Team) -> tuple[TriageScript | None, engine.Script]:
 
 def version_label(record: TriageScript | None, script: engine.Script) -> str:
     return record.label if record is not None else script.version
+
+
+def warm() -> None:
+    """Compile the shipped and every active script now, at process start.
+
+    Compiling a lexicon takes about a second; done lazily, the first crisis intake after
+    a deploy or a worker restart would wait for it. gunicorn (post_worker_init) and
+    Celery (worker_process_init, worker_ready) call this.
+    """
+    started = time.monotonic()
+    engine.default_script().compiled_lexicon  # noqa: B018 - compiles and caches
+    count = 0
+    try:
+        for document in TriageScript.objects.filter(status=TriageScript.Status.ACTIVE).values_list(
+            "document", flat=True
+        ):
+            _compiled(json.dumps(document, sort_keys=True)).compiled_lexicon  # noqa: B018
+            count += 1
+    except DatabaseError:
+        # Not fatal: the scripts compile on first use instead.
+        logger.warning("Could not read active triage scripts to warm them", exc_info=True)
+    logger.info(
+        "Triage engine warm: default and %d active scripts in %.1f s",
+        count,
+        time.monotonic() - started,
+    )

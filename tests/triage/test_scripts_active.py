@@ -1,0 +1,46 @@
+"""Which script triages a team, and compiling the active scripts at process start."""
+
+import copy
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories.accounts import make_staff
+from tests.factories.triage import make_team
+from triage import engine
+from triage.scripts import active, services
+
+pytestmark = pytest.mark.django_db
+
+
+def _activate_a_new_version(team):
+    document = copy.deepcopy(engine.default_script().to_dict())
+    document["version"] = "clinic-test-1"
+    script = services.script_create_draft(
+        team=team, document=document, author=make_staff(Role.ADMINISTRATOR), change_note="t"
+    )
+    approver = make_staff(Role.SUPERVISOR, team=team, supervisor=True)
+    return services.script_activate(
+        script=services.script_approve(script=script, approver=approver)
+    )
+
+
+def test_a_team_without_an_active_script_gets_the_shipped_default():
+    record, script = active.active_script(make_team())
+
+    assert record is None
+    assert script.version == engine.default_script().version
+
+
+def test_warm_compiles_every_active_script_before_first_use():
+    team = make_team()
+    _activate_a_new_version(team)
+    active._compiled.cache_clear()
+
+    active.warm()
+
+    assert active._compiled.cache_info().currsize == 1
+    misses = active._compiled.cache_info().misses
+    record, script = active.active_script(team)
+    assert record is not None and script.version == "clinic-test-1"
+    assert active._compiled.cache_info().misses == misses  # served from the warm cache
