@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -70,3 +71,16 @@ def test_production_settings_pass_the_deploy_check():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_every_environment_variable_is_documented_in_env_example_and_the_readme():
+    settings_source = (ROOT / "config" / "settings.py").read_text()
+    variables = set(re.findall(r'env\.\w+\(\s*"([A-Z][A-Z0-9_]+)"', settings_source))
+    example = set(
+        re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
+    )
+    readme = (ROOT / "README.md").read_text()
+
+    assert len(variables) > 40
+    assert variables - example == set()
+    assert {v for v in variables if f"`{v}`" not in readme} == set()
