@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from .lexicon import CompiledLexicon, LanguageContext, compile_lexicon
-from .normalize import KEY_LENGTH, SHORT_KEY_LENGTH, Normalized, key_prefixes, normalize
+from .normalize import (
+    KEY_LENGTH,
+    SHORT_KEY_LENGTH,
+    Normalized,
+    key_prefixes,
+    normalize,
+    word_mask,
+)
 from .ruleset import CompiledRule, RuleSet, StartGroup
 
 __all__ = ["SELF", "THIRD_PARTY", "Signal", "default_lexicon", "scan"]
@@ -68,40 +75,75 @@ def _resolve(lexicon: Mapping | CompiledLexicon | None) -> CompiledLexicon:
 class _WordStarts:
     """Offsets where a token with a given prefix starts, found on demand (memoized)."""
 
-    __slots__ = ("_cache", "_text")
+    __slots__ = ("_cache", "_padded", "_text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, mask: str) -> None:
         self._text = text
+        # In the word mask every separator is a space, so " kil" can only be found where
+        # a token starts: str.find does the word-boundary check itself, in C. An
+        # underscore before a key is not a word start here (it is a separator in the
+        # mask), so it is kept when the text has one.
+        if "_" in text:
+            mask = word_mask(text, keep_underscore=True)
+        self._padded = " " + mask + " "
         self._cache: dict[str, list[int]] = {}
 
     def __call__(self, prefix: str) -> list[int]:
         found = self._cache.get(prefix)
         if found is None:
-            text, found = self._text, []
-            n = len(prefix)
-            i = text.find(prefix)
-            while i >= 0:
-                before_ok = i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
-                # A key of one or two letters is a whole token ("me", "od"); a longer one
-                # is a prefix (a superset of the tokens it stands for: the regex decides).
-                end = i + n
-                after_ok = n >= SHORT_KEY_LENGTH or end == len(text) or not text[end].isalnum()
-                if before_ok and after_ok:
-                    found.append(i)
-                i = text.find(prefix, i + 1)
+            found = self._find(prefix) if prefix.isalnum() else self._scan(prefix)
             self._cache[prefix] = found
         return found
 
+    def _find(self, prefix: str) -> list[int]:
+        padded = self._padded
+        find = padded.find
+        needle = " " + prefix
+        found = []
+        # The padding shifts offsets by one, which the space in front undoes.
+        i = find(needle)
+        if len(prefix) >= SHORT_KEY_LENGTH:
+            while i >= 0:
+                found.append(i)
+                i = find(needle, i + 1)
+            return found
+        # A key of one or two letters is a whole token ("me", "od"): what follows must
+        # not be a letter or digit (an underscore is fine). A longer key is a prefix (a
+        # superset of the tokens it stands for: the regex decides).
+        n = len(needle)
+        while i >= 0:
+            if padded[i + n] in " _":
+                found.append(i)
+            i = find(needle, i + 1)
+        return found
 
-def _search(rule: CompiledRule, text: str) -> list[tuple[int, int]]:
+    def _scan(self, prefix: str) -> list[int]:
+        # Keys are letters and digits; anything else (never produced by the key
+        # extractor) is located character by character.
+        text, found = self._text, []
+        n = len(prefix)
+        i = text.find(prefix)
+        while i >= 0:
+            before_ok = i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
+            end = i + n
+            after_ok = n >= SHORT_KEY_LENGTH or end == len(text) or not text[end].isalnum()
+            if before_ok and after_ok:
+                found.append(i)
+            i = text.find(prefix, i + 1)
+        return found
+
+
+def _search(rule: CompiledRule, text: str, limit: int) -> list[tuple[int, int]]:
     spans = []
     pos = 0
     search = rule.regex.search
-    while True:
+    while pos < limit:
         m = search(text, pos)
         if m is None:
             return spans
         start = m.start()
+        if start >= limit:
+            return spans
         # The regex cannot always carry the left word boundary itself (it would defeat
         # the engine's literal-prefix scan), so it is checked here.
         if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
@@ -109,52 +151,79 @@ def _search(rule: CompiledRule, text: str) -> list[tuple[int, int]]:
             continue
         spans.append((start, m.end()))
         pos = m.end()
+    return spans
 
 
 _NEXT_TOKEN = re.compile(rf"[^\W_]*[\W_]+([^\W_]{{1,{KEY_LENGTH}}})")
 
 
-def _try(group: StartGroup, text: str, offset: int, found: list) -> None:
-    if group.regex.match(text, offset) is None:
-        return
+def find_all(
+    rule_set: RuleSet,
+    text: str,
+    prefixes: set[str],
+    starts: _WordStarts,
+    limit: int | None = None,
+) -> list[tuple[CompiledRule, int, int]]:
+    """Every (rule, start, end) of ``rule_set`` in normalized ``text`` starting before ``limit``.
+
+    Each start offset is tried on its own, so leaving out the offsets from ``limit`` on
+    changes nothing about the matches before it.
+    """
+    if limit is None:
+        limit = len(text)
+    found: list[tuple[CompiledRule, int, int]] = []
+    # Anchored: one regex per start token, tried only where such a token starts.
+    groups = rule_set.groups
+    for key in rule_set.group_keys.intersection(prefixes):
+        group = groups[key]
+        if group.need is not None and group.need.isdisjoint(prefixes):
+            continue
+        match = group.regex.match
+        for offset in starts(key):
+            if offset >= limit:
+                break
+            if match(text, offset) is not None:
+                _name(group, text, offset, found)
+    # Common first words: look at the next token to pick the (much smaller) group.
+    pair_groups = rule_set.pair_groups
+    pair_seconds = rule_set.pair_seconds
+    for key in rule_set.pair_keys.intersection(prefixes):
+        # A second word is a token of the message, so it is among its prefixes; and a
+        # group whose other words are all missing cannot match. Both are decided once
+        # here rather than at every offset of a common first word.
+        live = {}
+        for second in pair_seconds[key].intersection(prefixes):
+            group = pair_groups[(key, second)]
+            if group.need is None or not group.need.isdisjoint(prefixes):
+                live[second] = group
+        if not live:
+            continue
+        for offset in starts(key):
+            if offset >= limit:
+                break
+            m = _NEXT_TOKEN.match(text, offset)
+            if m is None:
+                continue
+            following = m.group(1)
+            group = live.get(following)
+            if group is not None and group.regex.match(text, offset) is not None:
+                _name(group, text, offset, found)
+            if len(following) > SHORT_KEY_LENGTH:
+                group = live.get(following[:SHORT_KEY_LENGTH])
+                if group is not None and group.regex.match(text, offset) is not None:
+                    _name(group, text, offset, found)
+    for rule in rule_set.floating(prefixes):
+        found.extend((rule, s, e) for s, e in _search(rule, text, limit))
+    return found
+
+
+def _name(group: StartGroup, text: str, offset: int, found: list) -> None:
+    """Append the first member of ``group`` matching at ``offset`` (the group regex did)."""
     for rule in group.rules:
         m = rule.regex.match(text, offset)
         if m is not None:
             found.append((rule, offset, m.end()))
             return
-
-
-def find_all(
-    rule_set: RuleSet, text: str, prefixes: set[str], starts: _WordStarts
-) -> list[tuple[CompiledRule, int, int]]:
-    """Every (rule, start, end) of ``rule_set`` in normalized ``text``."""
-    found: list[tuple[CompiledRule, int, int]] = []
-    # Anchored: one regex per start token, tried only where such a token starts.
-    for key in rule_set.group_keys.intersection(prefixes):
-        group = rule_set.groups[key]
-        if group.need is not None and group.need.isdisjoint(prefixes):
-            continue
-        for offset in starts(key):
-            _try(group, text, offset, found)
-    # Common first words: look at the next token to pick the (much smaller) group.
-    pair_groups = rule_set.pair_groups
-    for key in rule_set.pair_keys.intersection(prefixes):
-        for offset in starts(key):
-            m = _NEXT_TOKEN.match(text, offset)
-            if m is None:
-                continue
-            following = m.group(1)
-            for second in (following, following[:SHORT_KEY_LENGTH]):
-                group = pair_groups.get((key, second))
-                if group is not None and (
-                    group.need is None or not group.need.isdisjoint(prefixes)
-                ):
-                    _try(group, text, offset, found)
-                if len(following) <= SHORT_KEY_LENGTH:
-                    break
-    for rule in rule_set.floating(prefixes):
-        found.extend((rule, s, e) for s, e in _search(rule, text))
-    return found
 
 
 def _clause_before(ctx: LanguageContext, text: str, start: int) -> str:
@@ -207,13 +276,17 @@ def scan(text: str, lexicon: Mapping | CompiledLexicon | None = None) -> tuple[S
     lex = _resolve(lexicon)
     norm = normalize(text)
     t = norm.text
-    prefixes = key_prefixes(t)
-    starts = _WordStarts(t)
+    mask = word_mask(t)
+    prefixes = key_prefixes(t, mask)
+    starts = _WordStarts(t, mask)
     hits = find_all(lex.rule_set, t, prefixes, starts)
     if not hits:
         return ()
     hits.sort(key=lambda h: (h[1], h[0].order))
-    idiom_spans = [(s, e) for _, s, e in find_all(lex.idiom_set, t, prefixes, starts)]
+    # An idiom only matters where it overlaps a hit, so none starting after the last hit
+    # ends is looked for.
+    last_end = max(e for _, _, e in hits)
+    idiom_spans = [(s, e) for _, s, e in find_all(lex.idiom_set, t, prefixes, starts, last_end)]
     found: list[tuple[CompiledRule, int, int, str]] = []
     humor: bool | None = None
     for rule, s, e in hits:

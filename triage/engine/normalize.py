@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from operator import itemgetter
 
 __all__ = [
     "KEY_LENGTH",
@@ -27,6 +28,7 @@ __all__ = [
     "normalize",
     "squeeze",
     "tokens",
+    "word_mask",
 ]
 
 # Tokens are indexed by their first KEY_LENGTH letters (or whole, when shorter): long
@@ -102,12 +104,19 @@ _LEET_RE = re.compile(
 )
 
 _SQUEEZE = re.compile(r"(?<=([a-z]))\1+")
+# The same text as _SQUEEZE.sub("", ...), found faster: it starts with a character class,
+# which the regex engine skips ahead with, where a lookbehind makes it try every offset.
+# _SQUEEZE still defines the deletions for the offset map.
+_SQUEEZE_FAST = re.compile(r"([a-z])(?=\1)")
 
 # For the token prefilter: every ASCII non-alphanumeric becomes a space.
 _ASCII_PUNCT = str.maketrans(
     {chr(c): " " for c in range(128) if not chr(c).isalnum()}
 )  # fmt: skip
 _NON_WORD = re.compile(r"[\W_]+")
+_NON_WORD_CHAR = re.compile(r"[\W_]")
+_ASCII_IDENT = {k: v for k, v in _ASCII_PUNCT.items() if k != ord("_")}
+_NON_IDENT_CHAR = re.compile(r"\W")
 
 
 def squeeze(text: str) -> str:
@@ -217,10 +226,32 @@ def _fold(text: str) -> str:
     return _NON_ASCII.sub(_fold_char, lowered)
 
 
-def key_prefixes(text: str) -> set[str]:
-    """The index keys of a normalized text: each token's first 5 and first 3 letters."""
-    toks = tokens(text)
-    return {t[:KEY_LENGTH] for t in toks} | {t[:SHORT_KEY_LENGTH] for t in toks}
+def word_mask(text: str, *, keep_underscore: bool = False) -> str:
+    """``text`` with every character that is not a letter or digit replaced by a space.
+
+    Same length as ``text``, so offsets carry over: a token of ``text`` starts where a
+    non-space follows a space (or the start) in the mask. With ``keep_underscore``,
+    underscores stay (for word boundaries as the regex engine sees them).
+    """
+    if text.isascii():
+        return text.translate(_ASCII_IDENT if keep_underscore else _ASCII_PUNCT)
+    return (_NON_IDENT_CHAR if keep_underscore else _NON_WORD_CHAR).sub(" ", text)
+
+
+_HEAD = itemgetter(slice(KEY_LENGTH))
+_SHORT_HEAD = itemgetter(slice(SHORT_KEY_LENGTH))
+
+
+def key_prefixes(text: str, mask: str | None = None) -> set[str]:
+    """The index keys of a normalized text: each token's first 5 and first 3 letters.
+
+    ``mask`` is ``word_mask(text)`` when the caller already has it.
+    """
+    # map() with itemgetter keeps the per-token work in C; the short keys are taken from
+    # the (deduplicated) long ones, since a token's first 3 letters are its first 5's.
+    keys = set(map(_HEAD, (word_mask(text) if mask is None else mask).split()))
+    keys.update(list(map(_SHORT_HEAD, keys)))
+    return keys
 
 
 def _leet_sub(m: re.Match[str]) -> str:
@@ -242,7 +273,8 @@ def normalize(text: str) -> Normalized:
         if not _LEET_RE.search(t):
             break
         t = _LEET_RE.sub(_leet_sub, t)
-    if _SQUEEZE.search(t):
+    squeezed, count = _SQUEEZE_FAST.subn("", t)
+    if count:
         passes.append(_Pass(t, "squeeze"))
-        t = _SQUEEZE.sub("", t)
+        t = squeezed
     return Normalized(text, t, tuple(passes))

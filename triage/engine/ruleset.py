@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .keys import COMMON_PREFIXES
 
@@ -64,10 +64,20 @@ class RuleSet:
     pair_groups: Mapping[tuple[str, str], StartGroup]
     pair_keys: frozenset[str]
     unanchored: tuple[CompiledRule, ...]
+    # First word -> the second words it has a pair group for: when none of them is in
+    # the message, the first word's offsets need not be looked at.
+    pair_seconds: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def floating(self, prefixes: set[str]) -> list[CompiledRule]:
         """Unanchored rules whose required words are all in the message."""
-        return [r for r in self.unanchored if all(not req.isdisjoint(prefixes) for req in r.keys)]
+        found = []
+        for r in self.unanchored:
+            for req in r.keys:
+                if req.isdisjoint(prefixes):
+                    break
+            else:
+                found.append(r)
+        return found
 
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_ORDER)}
@@ -109,6 +119,14 @@ def build_rule_set(rules: list[CompiledRule]) -> RuleSet:
                 by_start.setdefault(k, []).append(r)
     groups = {k: _group(v) for k, v in by_start.items()}
     pairs = {k: _group(v) for k, v in by_pair.items()}
+    seconds: dict[str, set[str]] = {}
+    for first, second in pairs:
+        seconds.setdefault(first, set()).add(second)
     return RuleSet(
-        groups, frozenset(groups), pairs, frozenset(k for k, _ in pairs), tuple(unanchored)
+        groups,
+        frozenset(groups),
+        pairs,
+        frozenset(seconds),
+        tuple(unanchored),
+        {k: frozenset(v) for k, v in seconds.items()},
     )
