@@ -323,9 +323,22 @@ def test_clearing_a_crisis_waits_for_a_second_clinician(team, clinician):
     )
 
     assert override.status == AcuityOverride.Status.PENDING
+    assert AcuityOverride.objects.get(pk=override.pk).clear_crisis is True
     assert Case.objects.get(pk=case.pk).crisis is True
     actions.case_override_confirm(override=override, user=staff(Role.CLINICIAN, team))
     assert Case.objects.get(pk=case.pk).crisis is False
+
+
+def test_confirming_a_plain_lowering_leaves_the_crisis_flag(team, clinician):
+    case = make_triaged_case(team, acuity=Acuity.EMERGENT, crisis=True)
+    override = actions.case_override_request(
+        case=case, user=clinician, to_acuity=Acuity.URGENT, reason="Seen by the crisis team"
+    )
+
+    actions.case_override_confirm(override=override, user=staff(Role.CLINICIAN, team))
+
+    case.refresh_from_db()
+    assert (case.acuity, case.crisis) == (Acuity.URGENT, True)
 
 
 def test_a_stale_override_is_not_applied(team, clinician, nurse):

@@ -185,6 +185,20 @@ def test_override_raise_and_pending_lower(client, team):
     assert Case.objects.get(pk=case.pk).acuity == "emergent"
 
 
+def test_the_confirmer_is_told_the_override_also_clears_the_crisis_flag(client, team):
+    case = make_triaged_case(team, acuity="soon", crisis=True)
+    actions.case_override_request(
+        case=case, user=staff(Role.CLINICIAN, team), to_acuity="soon", reason="a song lyric",
+        clear_crisis=True,
+    )  # fmt: skip
+    signed_in(client, Role.CLINICIAN, team)
+
+    page = client.get(url("case", case)).content.decode()
+
+    assert "and to clear the crisis flag." in page
+    assert "(and clear the crisis flag)" in page
+
+
 def test_a_second_clinician_confirms_on_the_case_page(client, team):
     requester = staff(Role.CLINICIAN, team)
     case = make_triaged_case(team, acuity="emergent")

@@ -242,6 +242,7 @@ def case_override_request(
         case=case,
         from_acuity=case.acuity,
         to_acuity=to_acuity,
+        clear_crisis=clear_crisis,
         reason=reason,
         requested_by=user,
         status=AcuityOverride.Status.PENDING if pending else AcuityOverride.Status.APPLIED,
@@ -253,7 +254,6 @@ def case_override_request(
     else:
         _apply_acuity(case, to_acuity, clear_crisis=clear_crisis)
         summary = f"Acuity overridden by {_name(user)} ({what})"
-    # The request event carries clear_crisis: the confirmation reads it from here.
     _event(
         case,
         CaseEvent.Kind.OVERRIDE,
@@ -268,17 +268,6 @@ def case_override_request(
     )
     _audit(case, user, AccessEvent.Action.UPDATE, "override", status=override.status)
     return override
-
-
-def _override_clears_crisis(override: AcuityOverride) -> bool:
-    request = (
-        CaseEvent.objects.filter(
-            case_id=override.case_id, kind=CaseEvent.Kind.OVERRIDE, data__override=str(override.pk)
-        )
-        .order_by("created_at")
-        .first()
-    )
-    return bool(request and request.data.get("clear_crisis"))
 
 
 @transaction.atomic
@@ -303,7 +292,7 @@ def case_override_confirm(
     override.decided_at = _now()
     override.save(update_fields=["status", "confirmed_by", "decided_at"])
     if approve:
-        _apply_acuity(case, override.to_acuity, clear_crisis=_override_clears_crisis(override))
+        _apply_acuity(case, override.to_acuity, clear_crisis=override.clear_crisis)
         summary = (
             f"Override confirmed by {_name(user)} ({override.from_acuity} to {override.to_acuity})"
         )

@@ -200,6 +200,8 @@ class AcuityOverride(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="overrides")
     from_acuity = models.CharField(max_length=8, choices=Acuity.choices)
     to_acuity = models.CharField(max_length=8, choices=Acuity.choices)
+    # Clearing the crisis flag is part of what the second clinician confirms.
+    clear_crisis = models.BooleanField(default=False)
     reason = EncryptedTextField()
     status = models.CharField(max_length=8, choices=Status.choices)
     requested_by = models.ForeignKey(
