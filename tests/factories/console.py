@@ -46,6 +46,7 @@ def make_triaged_case(
         voicemail_ok=True,
         answers={
             "phq9": [2, 3, 1, 2, 0, 2, 1, 0, 2 if crisis else 0],
+            "phq9_difficulty": 2,
             "gad7": [1, 2, 1, 0, 1, 2, 0],
             "asq": {"q1": crisis, "q2": False, "q3": False, "q4": False}
             | ({"q5": False} if crisis else {}),

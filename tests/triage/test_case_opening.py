@@ -36,6 +36,16 @@ def test_it_opens_a_routine_case_for_a_calm_intake(intake_factory):
     assert list(case.events.values_list("kind", flat=True)) == ["intake_submitted", "triaged"]
 
 
+def test_the_phq9_difficulty_answer_reaches_the_engine_and_the_stored_result(intake_factory):
+    answers = {**CALM_ANSWERS, "phq9": [1] * 9, "phq9_difficulty": 3}
+    intake = submitted_intake(intake_factory, "Everything feels heavy.", answers)
+
+    opening = case_open_from_intake(intake=intake)
+
+    phq9 = TriageResult.objects.get(case=opening.case).screeners["phq9"]
+    assert (phq9["total"], phq9["difficulty"]) == (9, "extremely difficult")
+
+
 def test_a_crisis_sentence_makes_an_emergent_case_with_signals_and_a_page(intake_factory):
     intake = submitted_intake(intake_factory, "Honestly I want to kill myself tonight.")
 

@@ -38,6 +38,8 @@ def test_it_shows_the_case_with_phi(client, team):
     assert case.reference in html
     assert "phq9-moderate" in html and "default-1" in html  # rationale and script version
     assert "Little interest or pleasure in doing things" in html  # item by item
+    assert "how difficult have these problems made it" in html  # the unscored question
+    assert "Very difficult" in html  # ... and the patient's answer to it
     assert "moderately severe" in html or "moderate" in html  # band from the engine
     assert "Intake submitted" in html  # timeline
 

@@ -41,6 +41,7 @@ def intake_facts(intake: Intake) -> engine.IntakeFacts:
     cssrs = answers.get("cssrs") or {}
     return engine.IntakeFacts(
         phq9=answers.get("phq9") or None,
+        phq9_difficulty=answers.get("phq9_difficulty"),
         gad7=answers.get("gad7") or None,
         asq=[_yes_no(asq.get(f"q{n}")) for n in range(1, 6)] if asq else None,
         cssrs=[cssrs.get(f"q{n}") for n in range(1, 7)] if cssrs else None,
@@ -51,7 +52,13 @@ def intake_facts(intake: Intake) -> engine.IntakeFacts:
 
 def screener_summary(decision: engine.TriageDecision) -> dict:
     return {
-        r.screener: {"total": r.total, "band": r.band, "label": r.label, "flags": list(r.flags)}
+        r.screener: {
+            "total": r.total,
+            "band": r.band,
+            "label": r.label,
+            "flags": list(r.flags),
+            "difficulty": r.difficulty,
+        }
         for r in decision.screeners
     }
 

@@ -16,7 +16,7 @@ from triage import engine
 from triage.cases.opening import intake_facts
 
 SCORERS = {
-    "phq9": lambda facts: engine.score_phq9(facts.phq9),
+    "phq9": lambda facts: engine.score_phq9(facts.phq9, facts.phq9_difficulty),
     "gad7": lambda facts: engine.score_gad7(facts.gad7),
     "asq": lambda facts: engine.score_asq(facts.asq),
     "cssrs": lambda facts: engine.score_cssrs(facts.cssrs),
@@ -25,7 +25,7 @@ SCORERS = {
 
 @dataclass
 class Item:
-    number: int
+    number: int | None  # None: an unnumbered question (the PHQ-9 difficulty question)
     text: str
     answer: str
     value: object
@@ -78,6 +78,8 @@ def screener_sections(intake, language: str | None) -> list[Section]:
                 continue  # a follow-up question that was not asked
             answer = labels.get(str(value), "–") if value is not None else "–"
             section.items.append(Item(number, text, answer, value))
+        if key == "phq9" and facts.phq9_difficulty is not None:
+            section.items.append(_difficulty_item(wording, facts.phq9_difficulty))
         try:
             result = scorer(facts)
         except engine.ScreenerInputError as exc:
@@ -89,3 +91,10 @@ def screener_sections(intake, language: str | None) -> list[Section]:
             section.crisis = result.crisis
         sections.append(section)
     return sections
+
+
+def _difficulty_item(wording: dict, value: int) -> Item:
+    """The PHQ-9's closing question on how hard the problems make daily life (not scored)."""
+    question = wording["difficulty"]
+    labels = {o["value"]: o["label"] for o in question["options"]}
+    return Item(None, question["question"], labels.get(value, "–"), None)
