@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from triage import engine
 from triage.cases.targets import due_at
-from triage.models import Acuity, Case, CaseEvent, CrisisSignal, Intake, TriageResult
+from triage.models import (
+    Acuity,
+    Case,
+    CaseEvent,
+    CrisisSignal,
+    Intake,
+    TriageResult,
+    TriageScript,
+)
 from triage.scripts.active import active_script, version_label
 
 logger = logging.getLogger(__name__)
@@ -61,6 +69,27 @@ def screener_summary(decision: engine.TriageDecision) -> dict:
         }
         for r in decision.screeners
     }
+
+
+def store_result(
+    *,
+    case: Case,
+    decision: engine.TriageDecision,
+    record: TriageScript | None,
+    version: str,
+    source: str,
+) -> TriageResult:
+    """Keep one run of the engine on the case: acuity, reasons, screeners, script version."""
+    return TriageResult.objects.create(
+        case=case,
+        script=record,
+        script_version=version,
+        source=source,
+        acuity=decision.acuity,
+        crisis=decision.crisis,
+        reasons=[{"rule_id": r.rule_id, "text": r.text} for r in decision.reasons],
+        screeners=screener_summary(decision),
+    )
 
 
 def store_signals(
@@ -141,15 +170,12 @@ def case_open_from_intake(*, intake: Intake) -> CaseOpening:
         due_at=due_at(decision.acuity, now),
         needs_follow_up=bool(decision.advice_requests),
     )
-    TriageResult.objects.create(
+    store_result(
         case=case,
-        script=record,
-        script_version=version,
+        decision=decision,
+        record=record,
+        version=version,
         source=TriageResult.Source.INTAKE,
-        acuity=decision.acuity,
-        crisis=decision.crisis,
-        reasons=[{"rule_id": r.rule_id, "text": r.text} for r in decision.reasons],
-        screeners=screener_summary(decision),
     )
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.INTAKE_SUBMITTED, summary="Intake submitted"

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from triage import engine
-from triage.cases.opening import intake_facts, raise_page, screener_summary, store_signals
+from triage.cases.opening import intake_facts, raise_page, store_result, store_signals
 from triage.cases.targets import due_at
 from triage.models import Acuity, Case, CaseEvent, CrisisSignal, TriageResult
 from triage.scripts.active import active_script, version_label
@@ -27,15 +27,12 @@ def case_scan_of_record(*, case_id) -> TriageResult | None:
     record, script = active_script(case.team)
     version = version_label(record, script)
     decision = engine.triage(intake_facts(case.intake), script)
-    result = TriageResult.objects.create(
+    result = store_result(
         case=case,
-        script=record,
-        script_version=version,
+        decision=decision,
+        record=record,
+        version=version,
         source=TriageResult.Source.SCAN_OF_RECORD,
-        acuity=decision.acuity,
-        crisis=decision.crisis,
-        reasons=[{"rule_id": r.rule_id, "text": r.text} for r in decision.reasons],
-        screeners=screener_summary(decision),
     )
     new_signals = store_signals(
         case=case,
