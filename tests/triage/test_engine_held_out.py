@@ -1,10 +1,11 @@
 """The crisis scan on text it was not tuned on, and on ordinary sentences near its rules.
 
-``crisis_holdout_2.jsonl`` (300 messages) was written blind to the engine and has never
-been used to change the lexicon: its figures are the honest estimate of how the scan
-does on new text, and the README quotes them. The floors below only catch a regression;
-they are not a goal. ``crisis_dev.jsonl`` was a held-out set until its misses were
-studied to broaden the lexicon (script default-2026.2), so it now counts as tuned.
+``crisis_holdout_2.jsonl`` and ``crisis_holdout_3.jsonl`` (300 messages each) were
+written blind to the engine and to each other, and have never been used to change the
+lexicon: their figures are the honest estimate of how the scan does on new text, and
+the README quotes them. The floors below only catch a regression; they are not a goal.
+``crisis_dev.jsonl`` was a held-out set until its misses were studied to broaden the
+lexicon (script default-2026.2), so it now counts as tuned.
 """
 
 from pathlib import Path
@@ -15,29 +16,27 @@ from triage.engine import evaluate, format_table, load_cases, scan
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
-
-@pytest.fixture(scope="module")
-def blind():
-    cases = load_cases(DATA / "crisis_holdout_2.jsonl")
-    return cases, evaluate(cases, scan)
-
-
-def test_on_blind_text_it_keeps_its_measured_floor(blind):
-    _cases, report = blind
-
-    assert report.n == 300
-    assert report.sensitivity >= 0.50, format_table(report)
-    assert report.specificity >= 0.90, format_table(report)
+# set: (sensitivity, specificity, explicit crises flagged out of 40), as measured at the
+# first run of each set; a change to the engine or lexicon must not fall below them.
+BLIND_FLOORS = {
+    "crisis_holdout_2.jsonl": (0.52, 0.92, 35),
+    "crisis_holdout_3.jsonl": (0.56, 0.91, 37),
+}
 
 
-def test_on_blind_text_it_catches_nearly_every_explicit_crisis(blind):
-    cases, _report = blind
-    explicit = [c for c in cases if c.get("kind") == "explicit"]
+@pytest.mark.parametrize(("name", "floors"), BLIND_FLOORS.items())
+def test_on_blind_text_it_keeps_its_measured_floor(name, floors):
+    min_sensitivity, min_specificity, min_explicit = floors
+    cases = load_cases(DATA / name)
 
+    report = evaluate(cases, scan)
+    explicit = [c for c in cases if c["kind"] == "explicit"]
     caught = sum(1 for c in explicit if scan(c["text"]))
 
-    assert len(explicit) == 40
-    assert caught >= 35, f"{caught}/40 explicit crises flagged"
+    assert report.n == 300 and len(explicit) == 40
+    assert report.sensitivity >= min_sensitivity, format_table(report)
+    assert report.specificity >= min_specificity, format_table(report)
+    assert caught >= min_explicit, f"{caught}/40 explicit crises flagged"
 
 
 def test_on_the_development_set_it_meets_the_bar():
