@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,7 +29,7 @@ from .normalize import (
     normalize,
     word_mask,
 )
-from .ruleset import CompiledRule, RuleSet, StartGroup
+from .ruleset import CompiledRule, Matcher, RuleSet
 
 __all__ = ["SELF", "THIRD_PARTY", "Signal", "default_lexicon", "scan"]
 
@@ -75,7 +76,7 @@ def _resolve(lexicon: Mapping | CompiledLexicon | None) -> CompiledLexicon:
 class _WordStarts:
     """Offsets where a token with a given prefix starts, found on demand (memoized)."""
 
-    __slots__ = ("_cache", "_padded", "_text")
+    __slots__ = ("_cache", "_padded", "_text", "_underscore")
 
     def __init__(self, text: str, mask: str) -> None:
         self._text = text
@@ -83,34 +84,45 @@ class _WordStarts:
         # a token starts: str.find does the word-boundary check itself, in C. An
         # underscore before a key is not a word start here (it is a separator in the
         # mask), so it is kept when the text has one.
-        if "_" in text:
+        self._underscore = "_" in text
+        if self._underscore:
             mask = word_mask(text, keep_underscore=True)
         self._padded = " " + mask + " "
         self._cache: dict[str, list[int]] = {}
 
     def __call__(self, prefix: str) -> list[int]:
         found = self._cache.get(prefix)
-        if found is None:
-            found = self._find(prefix) if prefix.isalnum() else self._scan(prefix)
-            self._cache[prefix] = found
-        return found
-
-    def _find(self, prefix: str) -> list[int]:
-        padded = self._padded
-        find = padded.find
+        if found is not None:
+            return found
+        if not prefix.isalnum():
+            found = self._cache[prefix] = self._scan(prefix)
+            return found
+        find = self._padded.find
         needle = " " + prefix
-        found = []
+        # A key of one or two letters is a whole token ("me", "od"): what follows must
+        # not be a letter or digit (an underscore is fine). Without underscores that is
+        # a space, which the needle can carry. A longer key is a prefix (a superset of
+        # the tokens it stands for: the regex decides).
+        short = len(prefix) < SHORT_KEY_LENGTH
+        if short and self._underscore:
+            found = self._cache[prefix] = self._find_token(needle)
+            return found
+        if short:
+            needle += " "
+        found = self._cache[prefix] = []
         # The padding shifts offsets by one, which the space in front undoes.
         i = find(needle)
-        if len(prefix) >= SHORT_KEY_LENGTH:
-            while i >= 0:
-                found.append(i)
-                i = find(needle, i + 1)
-            return found
-        # A key of one or two letters is a whole token ("me", "od"): what follows must
-        # not be a letter or digit (an underscore is fine). A longer key is a prefix (a
-        # superset of the tokens it stands for: the regex decides).
+        while i >= 0:
+            found.append(i)
+            i = find(needle, i + 1)
+        return found
+
+    def _find_token(self, needle: str) -> list[int]:
+        padded = self._padded
+        find = padded.find
+        found = []
         n = len(needle)
+        i = find(needle)
         while i >= 0:
             if padded[i + n] in " _":
                 found.append(i)
@@ -160,42 +172,136 @@ _NEXT_TOKEN = re.compile(rf"[^\W_]*[\W_]+([^\W_]{{1,{KEY_LENGTH}}})")
 def find_all(
     rule_set: RuleSet,
     text: str,
-    prefixes: set[str],
+    prefixes: AbstractSet[str],
     starts: _WordStarts,
     limit: int | None = None,
+    *,
+    satisfied: int | None = None,
 ) -> list[tuple[CompiledRule, int, int]]:
     """Every (rule, start, end) of ``rule_set`` in normalized ``text`` starting before ``limit``.
 
     Each start offset is tried on its own, so leaving out the offsets from ``limit`` on
-    changes nothing about the matches before it.
+    changes nothing about the matches before it. Only rules whose key sets all meet the
+    message's ``prefixes`` are tried: the others cannot match. ``satisfied`` is
+    ``rule_set.key_bits.satisfied(...)`` of the message when the caller has it; then
+    ``prefixes`` need only hold those in ``rule_set.key_bits.vocabulary``.
     """
     if limit is None:
         limit = len(text)
     found: list[tuple[CompiledRule, int, int]] = []
+    # Only the prefixes the rule set knows matter below, and they are far fewer.
+    present = prefixes if satisfied is not None else rule_set.key_bits.present(prefixes)
+    if satisfied is None:
+        satisfied = rule_set.key_bits.satisfied(present)
     # Anchored: one regex per start token, tried only where such a token starts.
     groups = rule_set.groups
-    for key in rule_set.group_keys.intersection(prefixes):
+    for key in rule_set.group_keys.intersection(present):
         group = groups[key]
-        if group.need is not None and group.need.isdisjoint(prefixes):
+        if not satisfied & group.telling:
             continue
-        match = group.regex.match
-        for offset in starts(key):
+        matcher = group.live(satisfied)
+        if matcher is not None:
+            _try_at(matcher, text, starts(key), limit, found)
+    _find_pairs(rule_set, text, present, starts, limit, satisfied, found)
+    floating = zip(
+        rule_set.unanchored, rule_set.unanchored_masks, rule_set.unanchored_first, strict=True
+    )
+    for rule, mask, first in floating:
+        if satisfied & mask != mask:
+            continue
+        if first is None:
+            spans = _search(rule, text, limit)
+        else:
+            spans = _match_at(rule, text, _offsets(first.intersection(present), starts), limit)
+        found.extend((rule, s, e) for s, e in spans)
+    return found
+
+
+def _offsets(keys: frozenset[str], starts: _WordStarts) -> list[int]:
+    if len(keys) == 1:
+        return starts(next(iter(keys)))
+    return sorted(set().union(*map(starts, keys)))
+
+
+def _match_at(
+    rule: CompiledRule, text: str, offsets: list[int], limit: int
+) -> list[tuple[int, int]]:
+    """What :func:`_search` finds, given every offset where an accepted match can start.
+
+    _search takes the leftmost match from where the last one ended whose start passes
+    the word-boundary check: trying the offsets in order, from there, finds the same one.
+    """
+    spans = []
+    pos = 0
+    match = rule.regex.match
+    for start in offsets:
+        if start < pos:
+            continue
+        if start >= limit:
+            break
+        m = match(text, start)
+        if m is None or (start and (text[start - 1].isalnum() or text[start - 1] == "_")):
+            continue
+        spans.append((start, m.end()))
+        pos = m.end()
+    return spans
+
+
+def _try_at(matcher: Matcher, text: str, offsets: list[int], limit: int, found: list) -> None:
+    match = matcher.regex.match
+    if len(matcher.rules) == 1:
+        rule = matcher.rules[0]
+        for offset in offsets:
             if offset >= limit:
-                break
-            if match(text, offset) is not None:
-                _name(group, text, offset, found)
-    # Common first words: look at the next token to pick the (much smaller) group.
+                return
+            m = match(text, offset)
+            if m is not None:
+                found.append((rule, offset, m.end()))
+        return
+    for offset in offsets:
+        if offset >= limit:
+            return
+        if match(text, offset) is not None:
+            _name(matcher.rules, text, offset, found)
+
+
+def _try_one(matcher: Matcher, text: str, offset: int, found: list) -> None:
+    m = matcher.regex.match(text, offset)
+    if m is None:
+        return
+    if len(matcher.rules) == 1:
+        found.append((matcher.rules[0], offset, m.end()))
+    else:
+        _name(matcher.rules, text, offset, found)
+
+
+def _find_pairs(
+    rule_set: RuleSet,
+    text: str,
+    present: AbstractSet[str],
+    starts: _WordStarts,
+    limit: int,
+    satisfied: int,
+    found: list,
+) -> None:
+    """Rules starting with a common word: the next token picks the (much smaller) group."""
     pair_groups = rule_set.pair_groups
     pair_seconds = rule_set.pair_seconds
-    for key in rule_set.pair_keys.intersection(prefixes):
+    pair_telling = rule_set.pair_telling
+    for key in rule_set.pair_keys.intersection(present):
+        if not satisfied & pair_telling[key]:
+            continue
         # A second word is a token of the message, so it is among its prefixes; and a
-        # group whose other words are all missing cannot match. Both are decided once
-        # here rather than at every offset of a common first word.
+        # group none of whose members can match is dropped. Both are decided once here
+        # rather than at every offset of a common first word.
         live = {}
-        for second in pair_seconds[key].intersection(prefixes):
+        for second in pair_seconds[key].intersection(present):
             group = pair_groups[(key, second)]
-            if group.need is None or not group.need.isdisjoint(prefixes):
-                live[second] = group
+            if not satisfied & group.telling:
+                continue
+            matcher = group.live(satisfied)
+            if matcher is not None:
+                live[second] = matcher
         if not live:
             continue
         for offset in starts(key):
@@ -205,21 +311,18 @@ def find_all(
             if m is None:
                 continue
             following = m.group(1)
-            group = live.get(following)
-            if group is not None and group.regex.match(text, offset) is not None:
-                _name(group, text, offset, found)
+            matcher = live.get(following)
+            if matcher is not None:
+                _try_one(matcher, text, offset, found)
             if len(following) > SHORT_KEY_LENGTH:
-                group = live.get(following[:SHORT_KEY_LENGTH])
-                if group is not None and group.regex.match(text, offset) is not None:
-                    _name(group, text, offset, found)
-    for rule in rule_set.floating(prefixes):
-        found.extend((rule, s, e) for s, e in _search(rule, text, limit))
-    return found
+                matcher = live.get(following[:SHORT_KEY_LENGTH])
+                if matcher is not None:
+                    _try_one(matcher, text, offset, found)
 
 
-def _name(group: StartGroup, text: str, offset: int, found: list) -> None:
-    """Append the first member of ``group`` matching at ``offset`` (the group regex did)."""
-    for rule in group.rules:
+def _name(rules: tuple[CompiledRule, ...], text: str, offset: int, found: list) -> None:
+    """Append the first of ``rules`` matching at ``offset`` (their alternation did)."""
+    for rule in rules:
         m = rule.regex.match(text, offset)
         if m is not None:
             found.append((rule, offset, m.end()))
@@ -277,16 +380,19 @@ def scan(text: str, lexicon: Mapping | CompiledLexicon | None = None) -> tuple[S
     norm = normalize(text)
     t = norm.text
     mask = word_mask(t)
-    prefixes = key_prefixes(t, mask)
+    # One lookup of the message's words serves both the rules and the idioms.
+    present = lex.key_bits.present(key_prefixes(t, mask))
+    satisfied = lex.key_bits.satisfied(present)
     starts = _WordStarts(t, mask)
-    hits = find_all(lex.rule_set, t, prefixes, starts)
+    hits = find_all(lex.rule_set, t, present, starts, satisfied=satisfied)
     if not hits:
         return ()
     hits.sort(key=lambda h: (h[1], h[0].order))
     # An idiom only matters where it overlaps a hit, so none starting after the last hit
-    # ends is looked for.
+    # ends is looked for; and only once a hit survives the (cheaper, per hit) context
+    # checks: most hits in intake text are negated ("I'm not suicidal").
     last_end = max(e for _, _, e in hits)
-    idiom_spans = [(s, e) for _, s, e in find_all(lex.idiom_set, t, prefixes, starts, last_end)]
+    idiom_spans: list[tuple[int, int]] | None = None
     found: list[tuple[CompiledRule, int, int, str]] = []
     humor: bool | None = None
     for rule, s, e in hits:
@@ -295,22 +401,32 @@ def scan(text: str, lexicon: Mapping | CompiledLexicon | None = None) -> tuple[S
                 humor = any(c.humor.search(t) for c in lex.contexts.values())
             if humor:
                 continue
-        if idiom_spans and _overlaps(idiom_spans, s, e):
-            continue
         ctx = lex.contexts[rule.language]
         clause = _clause_before(ctx, t, s)
-        # Patients mix languages ("no tengo suicidal thoughts"): any language's negation or
-        # hypothetical counts, not only the one of the rule that matched.
-        if rule.negatable and any(
-            c.negation_before.search(clause) or c.negation_after.match(t, e, e + _AFTER_WINDOW)
-            for c in lex.contexts.values()
-        ):
+        if _negated_or_hypothetical(lex, rule, t, clause, e):
             continue
-        if any(c.hypothetical.search(clause) for c in lex.contexts.values()):
+        if idiom_spans is None:
+            idioms = find_all(lex.idiom_set, t, present, starts, last_end, satisfied=satisfied)
+            idiom_spans = [(start, end) for _, start, end in idioms]
+        if idiom_spans and _overlaps(idiom_spans, s, e):
             continue
         subject = rule.subject if rule.subject != "auto" else _subject(ctx, clause)
         found.append((rule, s, e, subject))
     return tuple(_signal(norm, *item) for item in sorted(_keep(found), key=_position))
+
+
+def _negated_or_hypothetical(
+    lex: CompiledLexicon, rule: CompiledRule, text: str, clause: str, end: int
+) -> bool:
+    # Patients mix languages ("no tengo suicidal thoughts"): any language's negation or
+    # hypothetical counts, not only the one of the rule that matched.
+    contexts = lex.contexts.values()
+    if rule.negatable and any(
+        c.negation_before.search(clause) or c.negation_after.match(text, end, end + _AFTER_WINDOW)
+        for c in contexts
+    ):
+        return True
+    return any(c.hypothetical.search(clause) for c in contexts)
 
 
 def _position(item: tuple) -> tuple[int, int, int]:

@@ -16,7 +16,14 @@ from re import _parser as sre_parse
 from .normalize import KEY_LENGTH, SHORT_KEY_LENGTH
 from .patterns import PatternError
 
-__all__ = ["COMMON_PREFIXES", "index_keys", "required_keys", "second_keys", "start_keys"]
+__all__ = [
+    "COMMON_PREFIXES",
+    "first_token_keys",
+    "index_keys",
+    "required_keys",
+    "second_keys",
+    "start_keys",
+]
 
 _PRODUCT_CAP = 512
 
@@ -292,3 +299,62 @@ def start_keys(regex_source: str | list) -> frozenset[str] | None:
 def index_keys(regex_source: str) -> frozenset[str]:
     """The most selective key set of :func:`required_keys`."""
     return required_keys(regex_source)[0]
+
+
+_HEAD_CAP = 512  # literal heads followed before giving up (alternations multiply them)
+
+
+def _heads(items: list, prefix: str, found: list[tuple[str, bool]]) -> bool:
+    """Collect (literal start, token ends there) of every match of ``items`` after ``prefix``.
+
+    False when the start cannot be told (or there are too many).
+    """
+    if len(found) > _HEAD_CAP:
+        return False
+    head = prefix.split("'", 1)[0]
+    if "'" in prefix or len(head) >= KEY_LENGTH:
+        found.append((prefix, True))  # the key is decided
+        return True
+    for position, (op, av) in enumerate(items):
+        rest = items[position + 1 :]
+        if op is sre_c.AT and av is sre_c.AT_BOUNDARY and not prefix:
+            continue
+        exact = _exact([(op, av)])
+        if exact is not None and all(c.isalnum() or c == "'" for s in exact for c in s):
+            return all(_heads(rest, prefix + s, found) for s in sorted(exact))
+        if op is sre_c.SUBPATTERN:
+            # A group with its own flags (say, ignore case) is not read as plain text.
+            return not (av[1] or av[2]) and _heads(list(av[-1]) + rest, prefix, found)
+        if op is sre_c.BRANCH:
+            return all(_heads(list(alt) + rest, prefix, found) for alt in av[1])
+        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[1] == 1:
+            body = list(av[2]) + rest
+            return _heads(body, prefix, found) and (av[0] >= 1 or _heads(rest, prefix, found))
+        found.append((prefix, _is_required_separator(op, av)))
+        return True
+    found.append((prefix, True))
+    return True
+
+
+def first_token_keys(regex_source: str | list) -> frozenset[str] | None:
+    """Keys of the first token of every match that starts a word, or None when not fixed.
+
+    Unlike :func:`start_keys` this follows alternatives and optional words after a common
+    literal start ("i(?:'?l|[\\W_]+wil)", "(?:i )?can't"). A match starting with a
+    non-word character (an apostrophe) is left out when the pattern starts with ``\\b``:
+    there it needs a word character before it, so it never starts a word.
+    """
+    items = parse(regex_source) if isinstance(regex_source, str) else list(regex_source)
+    bounded = bool(items) and items[0] == (sre_c.AT, sre_c.AT_BOUNDARY)
+    found: list[tuple[str, bool]] = []
+    if not _heads(items, "", found):
+        return None
+    keys = set()
+    for literal, complete in found:
+        if literal.startswith("'") and bounded:
+            continue
+        run = _run_keys({literal}, complete)
+        if not run:
+            return None
+        keys |= run
+    return frozenset(keys) if keys else None

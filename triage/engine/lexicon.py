@@ -21,7 +21,7 @@ from functools import cached_property
 from .keys import parse as parse_regex
 from .keys import required_keys, second_keys, start_keys
 from .patterns import PatternError, split_alternatives, to_regex, word_regex
-from .ruleset import CompiledRule, RuleSet, build_rule_set
+from .ruleset import CompiledRule, KeyBits, RuleSet, build_key_bits, build_rule_set
 from .spelling import SpellingConfig, expand_words
 
 __all__ = [
@@ -89,12 +89,17 @@ class CompiledLexicon:
     # Indexing compiles a regex per start word: done on first scan, not when a script is
     # merely validated.
     @cached_property
+    def key_bits(self) -> KeyBits:
+        """One numbering of the rules' and idioms' key sets: a message's is worked out once."""
+        return build_key_bits((*self.rules, *self.idioms))
+
+    @cached_property
     def rule_set(self) -> RuleSet:
-        return build_rule_set(list(self.rules))
+        return build_rule_set(list(self.rules), self.key_bits)
 
     @cached_property
     def idiom_set(self) -> RuleSet:
-        return build_rule_set(list(self.idioms))
+        return build_rule_set(list(self.idioms), self.key_bits)
 
 
 def compile_pattern(

@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from .keys import COMMON_PREFIXES
+from .keys import COMMON_PREFIXES, first_token_keys
 
-__all__ = ["CompiledRule", "RuleSet", "StartGroup", "build_rule_set"]
+__all__ = [
+    "CompiledRule",
+    "KeyBits",
+    "Matcher",
+    "RuleSet",
+    "StartGroup",
+    "build_key_bits",
+    "build_rule_set",
+]
 
 SEVERITY_ORDER = ("high", "medium", "low")
+
+# Past this many live-member combinations a group stops compiling a regex for each new
+# one (it tries all members instead): text crafted to hit many combinations cannot make
+# the scan compile without end.
+_MAX_COMPILED_SUBSETS = 32
+# Relevant-bit patterns a group remembers the live members of.
+_MAX_PATTERNS = 256
+
+# Bit 0 of a message's satisfied mask is always set: it stands for "no condition".
+_ALWAYS = 1
 
 
 # eq=False: rules are collected in sets on every scan, and hashing by identity is free
@@ -39,6 +59,73 @@ class CompiledRule:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyBits:
+    """The required key sets of some rules, one bit each, so a rule's keys check is one AND.
+
+    A message's ``satisfied`` mask has the bit of every key set one of its token prefixes
+    is in; a rule can only match when all the bits of its mask are set. Built once per
+    lexicon version (see :func:`build_key_bits`); the rules and idioms share one.
+    """
+
+    by_prefix: Mapping[str, int]
+    # Every prefix the rule set looks up: words of key sets, start and second words.
+    vocabulary: frozenset[str]
+    bit_of: Mapping[frozenset[str], int]
+
+    def present(self, prefixes: set[str]) -> frozenset[str]:
+        """The prefixes of a message that the rule set knows: the only ones worth a lookup."""
+        return self.vocabulary.intersection(prefixes)
+
+    def satisfied(self, present: frozenset[str]) -> int:
+        """The bits of the key sets that meet ``present`` (see :meth:`present`)."""
+        # map and reduce run in C: no Python code per prefix.
+        # filter drops the words that set no bit before the (wide) integers are OR-ed.
+        return reduce(or_, filter(None, map(self.by_prefix.__getitem__, present)), _ALWAYS)
+
+
+def _open_keys(rule: CompiledRule) -> tuple[frozenset[str], ...]:
+    """The key sets of ``rule`` that reaching it through the index does not already meet.
+
+    A rule is only tried where one of its start words is in the message (and, when all
+    of them are common words, one of its second words too), so a key set holding all of
+    them is met whenever the rule is tried.
+    """
+    implied = [rule.start] if rule.start else []
+    if rule.start and rule.second and all(_weak(k) for k in rule.start):
+        implied.append(rule.second)
+    return tuple(keys for keys in rule.keys if not any(keys >= i for i in implied))
+
+
+def build_key_bits(rules: Iterable[CompiledRule]) -> KeyBits:
+    """Bits for the key sets of ``rules`` (one numbering can serve several rule sets)."""
+    rules = list(rules)
+    # Start, second and first words are looked up in a message's known prefixes too.
+    words: set[str] = set()
+    for r in rules:
+        first = first_token_keys(r.regex.pattern) if r.start is None else None
+        words.update(r.start or (), r.second or (), first or ())
+    distinct = dict.fromkeys(keys for r in rules for keys in _open_keys(r))
+    bit_of = {keys: _ALWAYS << (i + 1) for i, keys in enumerate(distinct)}
+    by_prefix: dict[str, int] = dict.fromkeys(words, 0)
+    for keys, bit in bit_of.items():
+        for k in keys:
+            by_prefix[k] = by_prefix.get(k, 0) | bit
+    return KeyBits(by_prefix, frozenset(by_prefix), bit_of)
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """What to try at a start offset: one regex, and the rules it stands for, in priority order.
+
+    With a single rule its own match is the answer; otherwise the first rule matching at
+    the offset names it.
+    """
+
+    regex: re.Pattern[str]
+    rules: tuple[CompiledRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class StartGroup:
     """Every rule whose matches start with one token prefix, as one anchored regex.
 
@@ -49,9 +136,55 @@ class StartGroup:
 
     regex: re.Pattern[str]
     rules: tuple[CompiledRule, ...]
-    # A word (key) at least one member needs besides its first one; None when some member
-    # needs nothing more. A message with none of these skips the group altogether.
-    need: frozenset[str] | None = None
+    # KeyBits masks of the members, and their union (the only bits that decide which
+    # members can match).
+    masks: tuple[int, ...] = ()
+    bits: int = 0
+    # One bit per member that its start words do not already set (_ALWAYS when a member
+    # has none): a message with none of them cannot match any member, at a single AND.
+    telling: int = _ALWAYS
+    # Relevant satisfied bits -> the matcher of the members that can match (None: none),
+    # and live members -> their matcher. Keyed by which key sets a message meets, never
+    # by its text; both bounded, so no stream of messages makes them grow without end.
+    _by_bits: dict[int, Matcher | None] = field(default_factory=dict, repr=False, compare=False)
+    _by_members: dict[tuple[CompiledRule, ...], Matcher] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def live(self, satisfied: int) -> Matcher | None:
+        """A matcher for the members whose key sets all meet the message, or None."""
+        relevant = satisfied & self.bits
+        try:
+            return self._by_bits[relevant]
+        except KeyError:
+            pass
+        members = tuple(
+            r for r, mask in zip(self.rules, self.masks, strict=True) if relevant & mask == mask
+        )
+        matcher = self._cached_matcher(members) if members else None
+        if len(self._by_bits) < _MAX_PATTERNS:
+            self._by_bits[relevant] = matcher
+        return matcher
+
+    def _cached_matcher(self, members: tuple[CompiledRule, ...]) -> Matcher:
+        matcher = self._by_members.get(members)
+        if matcher is None:
+            if len(self._by_members) >= _MAX_COMPILED_SUBSETS:
+                # Trying every member finds the same: the others cannot match.
+                members = self.rules
+                matcher = self._by_members.get(members)
+            if matcher is None:
+                matcher = self._by_members[members] = self._matcher(members)
+        return matcher
+
+    def _matcher(self, members: tuple[CompiledRule, ...]) -> Matcher:
+        if len(members) == 1:
+            return Matcher(members[0].regex, members)
+        if len(members) == len(self.rules):
+            return Matcher(self.regex, members)
+        # Members that cannot match never do, so the alternation of the others matches at
+        # exactly the same offsets, and naming finds the same first member.
+        return Matcher(_alternation(members), members)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,17 +200,14 @@ class RuleSet:
     # First word -> the second words it has a pair group for: when none of them is in
     # the message, the first word's offsets need not be looked at.
     pair_seconds: Mapping[str, frozenset[str]] = field(default_factory=dict)
-
-    def floating(self, prefixes: set[str]) -> list[CompiledRule]:
-        """Unanchored rules whose required words are all in the message."""
-        found = []
-        for r in self.unanchored:
-            for req in r.keys:
-                if req.isdisjoint(prefixes):
-                    break
-            else:
-                found.append(r)
-        return found
+    # The numbering of key sets the masks below (and the groups' masks) are in.
+    key_bits: KeyBits = field(default_factory=lambda: KeyBits({}, frozenset(), {}))
+    # The mask of each unanchored rule: the bits of all its key sets.
+    unanchored_masks: tuple[int, ...] = ()
+    # Keys of the token every match of each unanchored rule starts with (None: unknown).
+    unanchored_first: tuple[frozenset[str] | None, ...] = ()
+    # First word -> the telling bits of all its pair groups (see StartGroup.telling).
+    pair_telling: Mapping[str, int] = field(default_factory=dict)
 
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_ORDER)}
@@ -87,23 +217,41 @@ def _weak(key: str) -> bool:
     return len(key) < 3 or key[:3] in COMMON_PREFIXES
 
 
-def _group(members: list[CompiledRule]) -> StartGroup:
+def _alternation(members: Iterable[CompiledRule]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{r.regex.pattern})" for r in members))
+
+
+def _telling_bit(rule: CompiledRule, bit_of: Mapping[frozenset[str], int]) -> int:
+    """The bit of the rule's most selective open key set, or _ALWAYS when it has none."""
+    open_keys = _open_keys(rule)  # most selective first
+    return bit_of[open_keys[0]] if open_keys else _ALWAYS
+
+
+def _group(
+    members: list[CompiledRule],
+    masks: Mapping[CompiledRule, int],
+    bit_of: Mapping[frozenset[str], int],
+) -> StartGroup:
     # At one offset the first member that matches wins: most severe first, then the
     # longer (more specific) pattern.
     members.sort(key=lambda r: (_SEVERITY_RANK.get(r.severity, 9), -len(r.regex.pattern)))
-    source = "|".join(f"(?:{r.regex.pattern})" for r in members)
-    needs: list[frozenset[str]] | None = []
-    for r in members:
-        others = [k for k in r.keys if not (r.start and k <= r.start)]
-        if not others or needs is None:
-            needs = None
-            continue
-        needs.append(others[0])  # keys come most selective first
-    need = frozenset().union(*needs) if needs is not None else None
-    return StartGroup(re.compile(source), tuple(members), need)
+    member_masks = tuple(masks[r] for r in members)
+    return StartGroup(
+        _alternation(members),
+        tuple(members),
+        member_masks,
+        reduce(or_, member_masks, 0),
+        reduce(or_, (_telling_bit(r, bit_of) for r in members), 0),
+    )
 
 
-def build_rule_set(rules: list[CompiledRule]) -> RuleSet:
+def build_rule_set(rules: list[CompiledRule], key_bits: KeyBits | None = None) -> RuleSet:
+    """Index ``rules``; ``key_bits`` is a numbering built with (at least) these rules."""
+    if key_bits is None:
+        key_bits = build_key_bits(rules)
+    bit_of = key_bits.bit_of
+    first_keys = {r: first_token_keys(r.regex.pattern) for r in rules if r.start is None}
+    masks = {r: reduce(or_, (bit_of[k] for k in _open_keys(r)), 0) for r in rules}
     by_start: dict[str, list[CompiledRule]] = {}
     by_pair: dict[tuple[str, str], list[CompiledRule]] = {}
     unanchored = []
@@ -117,11 +265,13 @@ def build_rule_set(rules: list[CompiledRule]) -> RuleSet:
                     by_pair.setdefault((k, k2), []).append(r)
             else:
                 by_start.setdefault(k, []).append(r)
-    groups = {k: _group(v) for k, v in by_start.items()}
-    pairs = {k: _group(v) for k, v in by_pair.items()}
+    groups = {k: _group(v, masks, bit_of) for k, v in by_start.items()}
+    pairs = {k: _group(v, masks, bit_of) for k, v in by_pair.items()}
     seconds: dict[str, set[str]] = {}
-    for first, second in pairs:
+    pair_telling: dict[str, int] = {}
+    for (first, second), group in pairs.items():
         seconds.setdefault(first, set()).add(second)
+        pair_telling[first] = pair_telling.get(first, 0) | group.telling
     return RuleSet(
         groups,
         frozenset(groups),
@@ -129,4 +279,8 @@ def build_rule_set(rules: list[CompiledRule]) -> RuleSet:
         frozenset(seconds),
         tuple(unanchored),
         {k: frozenset(v) for k, v in seconds.items()},
+        key_bits,
+        tuple(masks[r] for r in unanchored),
+        tuple(first_keys[r] for r in unanchored),
+        pair_telling,
     )
