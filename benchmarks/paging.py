@@ -258,7 +258,8 @@ def main() -> int:
     logs = ROOT / "var" / "bench-paging"
     logs.mkdir(parents=True, exist_ok=True)
     commands = {
-        "web": [python, "-m", "gunicorn", "config.wsgi:application", "--workers", "2",
+        "web": [python, "-m", "gunicorn", "-c", "config/gunicorn_conf.py",
+                "config.wsgi:application", "--workers", "2",
                 "--threads", "4", "--bind", f"127.0.0.1:{port}"],
         "worker": [python, "-m", "celery", "-A", "config", "worker", "-Q", queue,
                    "--concurrency", "2", "--without-mingle", "--without-gossip",
