@@ -61,6 +61,9 @@ class Access:
     data: Callable[[SimpleNamespace], dict] | None = None
     label: str = ""
     skip: str = ""  # listed, but not requested here (say why and where it is tested)
+    # A public URL that answers 503 by design when a dependency is down (/healthz with no
+    # worker heartbeat in the test database): that is not a denial.
+    may_be_unavailable: bool = False
     extra: dict = field(default_factory=dict)
 
     def expected(self, persona: str) -> str:
@@ -264,7 +267,7 @@ MESSAGING_MATRIX: dict[str, Access | list[Access]] = {
 MATRIX: dict[str, Access | list[Access]] = {
     # Public: patients, sign-in, health. No staff data.
     "root": PUBLIC,
-    "healthz": Access(public=True, skip="depends on worker heartbeats; tests/triage/test_health"),
+    "healthz": Access(public=True, may_be_unavailable=True),
     "set_language": Access(public=True, method="post", data=lambda ctx: {"language": "en"}),
     "intake:start": PUBLIC,
     "intake:consent": PUBLIC,
@@ -435,7 +438,8 @@ def test_url_access(client, url_name, scenario, persona):
     response = getattr(client, access.method)(url, data)
 
     if access.public:
-        assert response.status_code < 500 and response.status_code != 403, (
+        unavailable = access.may_be_unavailable and response.status_code == 503
+        assert (response.status_code < 500 or unavailable) and response.status_code != 403, (
             f"public {url} answered {response.status_code} for {persona}"
         )
         return
