@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from config.celery import app as celery_app
 
@@ -22,6 +24,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # messages never reach another run's workers.
 SESSION_QUEUE = f"test-{uuid.uuid4().hex[:12]}"
 celery_app.conf.task_default_queue = SESSION_QUEUE
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A view that switches language (the status page's own switch) leaves it active in
+    # this thread after the request; a later test reading a label must not see Spanish.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
