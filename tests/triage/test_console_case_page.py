@@ -42,6 +42,7 @@ def test_it_shows_the_case_with_phi(client, team):
     assert "Very difficult" in html  # ... and the patient's answer to it
     assert "moderately severe" in html or "moderate" in html  # band from the engine
     assert "Intake submitted" in html  # timeline
+    assert "the automated scan misses many crisis messages written indirectly" in html
 
 
 def test_the_matched_text_is_highlighted_and_escaped(client, team):
