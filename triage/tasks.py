@@ -16,14 +16,19 @@ def record_worker_heartbeat() -> None:
     health.record_heartbeat()
 
 
-@shared_task(
-    acks_late=True,
-    ignore_result=True,
-    autoretry_for=(Exception,),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    max_retries=10,
-)
+# A scan of record must happen: retried with backoff for about ten minutes on any error
+# (a database restart), and acknowledged only once done (a killed worker's is redelivered).
+SCAN_OF_RECORD_OPTIONS = {
+    "acks_late": True,
+    "ignore_result": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "max_retries": 10,
+}
+
+
+@shared_task(**SCAN_OF_RECORD_OPTIONS)
 def scan_case_of_record(case_id: str) -> None:
     """The crisis scan of record for a case; idempotent, so redelivery is harmless."""
     scanning.case_scan_of_record(case_id=case_id)

@@ -5,16 +5,10 @@ from __future__ import annotations
 from celery import shared_task
 
 from triage.messaging import notices, scanning
+from triage.tasks import SCAN_OF_RECORD_OPTIONS
 
 
-@shared_task(
-    acks_late=True,
-    ignore_result=True,
-    autoretry_for=(Exception,),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    max_retries=10,
-)
+@shared_task(**SCAN_OF_RECORD_OPTIONS)
 def scan_message_of_record(message_id: str) -> None:
     """The crisis scan of record of one patient message."""
     scanning.message_scan_of_record(message_id=message_id)
