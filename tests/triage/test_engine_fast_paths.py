@@ -13,14 +13,19 @@ from triage.engine.crisis import (
     _search,
     _WordStarts,
     find_all,
+    find_candidates,
 )
 from triage.engine.keys import first_token_keys
 from triage.engine.lexicon import build_lexicon
 from triage.engine.normalize import (
+    _NON_ASCII,
     _SQUEEZE,
     _SQUEEZE_FAST,
     KEY_LENGTH,
     SHORT_KEY_LENGTH,
+    _fold,
+    _fold_char,
+    _squeeze_ascii,
     key_prefixes,
     normalize,
     tokens,
@@ -44,7 +49,10 @@ def _word_starts(text: str, prefix: str) -> list[int]:
         if i and (text[i - 1].isalnum() or text[i - 1] == "_"):
             continue
         end = i + len(prefix)
-        if len(prefix) < SHORT_KEY_LENGTH and end < len(text) and text[end].isalnum():
+        # A key is a token's first KEY_LENGTH or SHORT_KEY_LENGTH letters, or the whole
+        # token when shorter: a key of any other length is a whole token.
+        whole = len(prefix) != SHORT_KEY_LENGTH and len(prefix) < KEY_LENGTH
+        if whole and end < len(text) and text[end].isalnum():
             continue
         found.append(i)
     return found
@@ -74,6 +82,21 @@ def test_fast_squeeze_gives_the_same_text(text):
     assert bool(_SQUEEZE_FAST.search(text)) == bool(_SQUEEZE.search(text))
 
 
+@FAST
+@given(st.text(alphabet=st.sampled_from(list("aabbzz .-_!1\x00AZ{`")), max_size=200) | texts)
+def test_squeeze_by_integer_operations_gives_what_the_regex_gives(text):
+    if text.isascii():
+        assert _squeeze_ascii(text) == _SQUEEZE_FAST.sub("", text)
+
+
+@FAST
+@given(st.text(alphabet=st.sampled_from(list("aAáÁñÑéÉüÜµ¿¡ºª²İ😢ж .,!")), max_size=60) | texts)
+def test_latin1_folding_gives_what_the_character_table_gives(text):
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        assert _fold(text) == _NON_ASCII.sub(_fold_char, lowered)
+
+
 def test_word_starts_skip_tokens_that_only_contain_the_key():
     text = "skill killing, kill_me me-me mem"
     starts = _WordStarts(text, word_mask(text))
@@ -82,6 +105,8 @@ def test_word_starts_skip_tokens_that_only_contain_the_key():
     assert starts("me") == [m.start() for m in re.finditer(r"(?<!\w)me(?![^\W_])", text)]
     assert starts("me") == [23, 26]
     assert _WordStarts("me_x", word_mask("me_x"))("me") == [0]
+    # A four-letter key is a whole token ("goin'"); "going" has a key of its own.
+    assert _WordStarts("going goin", word_mask("going goin"))("goin") == [6]
 
 
 # --- Rule pruning by key bits, and unanchored rules tried only where they can start ---
@@ -160,6 +185,40 @@ def test_find_all_finds_what_trying_every_group_finds(text, limit):
         # Without a precomputed mask it works it out itself.
         alone = find_all(rule_set, t, key_prefixes(t), _WordStarts(t, mask), limit)
         assert _comparable(alone) == _comparable(fast)
+
+
+@FAST
+@given(messages, st.integers(0, 400))
+def test_find_candidates_finds_what_find_all_finds(text, limit):
+    t = normalize(text).text
+    limit = min(limit, len(t))
+    candidates = LEXICON.prefilter.candidates(t)
+    if candidates is None:  # not ASCII: the scan uses find_all itself
+        return
+    mask = word_mask(t)
+    for rule_set in (LEXICON.rule_set, LEXICON.idiom_set):
+        slow = find_all(rule_set, t, key_prefixes(t, mask), _WordStarts(t, mask), limit)
+        fast = find_candidates(rule_set, t, candidates, _WordStarts(t, mask), limit)
+        assert _comparable(fast) == _comparable(slow)
+
+
+@FAST
+@given(messages)
+def test_scan_finds_the_same_with_and_without_the_prefilter(text):
+    with_prefilter = scan(text, LEXICON)
+    original = type(LEXICON.prefilter).candidates
+    try:
+        type(LEXICON.prefilter).candidates = lambda self, text: None
+        assert scan(text, LEXICON) == with_prefilter
+    finally:
+        type(LEXICON.prefilter).candidates = original
+    assert len(set(with_prefilter)) == len(with_prefilter)  # no signal twice
+
+
+def test_a_span_found_twice_is_one_signal():
+    # One rule is filed under both "bur" and "burni", two prefixes of "burning".
+    signals = scan("I've been burning myself with a lighter when things get bad.", LEXICON)
+    assert len(signals) == len(set(signals)) >= 1
 
 
 @FAST

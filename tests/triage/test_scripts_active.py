@@ -44,3 +44,6 @@ def test_warm_compiles_every_active_script_before_first_use():
     record, script = active.active_script(team)
     assert record is not None and script.version == "clinic-test-1"
     assert active._compiled.cache_info().misses == misses  # served from the warm cache
+    # The index and the prefilter are built too, not left to the first scan.
+    built = script.compiled_lexicon.__dict__
+    assert {"rule_set", "idiom_set", "prefilter"} <= built.keys()

@@ -73,10 +73,19 @@ def _resolve(lexicon: Mapping | CompiledLexicon | None) -> CompiledLexicon:
     return compile_lexicon(lexicon)
 
 
+def _is_whole_token(key: str) -> bool:
+    """Whether ``key`` stands for a whole token rather than for the tokens it starts.
+
+    A token is keyed by its first KEY_LENGTH letters (and its first SHORT_KEY_LENGTH),
+    or whole when shorter: so a key of any other length is a complete token.
+    """
+    return len(key) != SHORT_KEY_LENGTH and len(key) < KEY_LENGTH
+
+
 class _WordStarts:
     """Offsets where a token with a given prefix starts, found on demand (memoized)."""
 
-    __slots__ = ("_cache", "_padded", "_text", "_underscore")
+    __slots__ = ("_cache", "_text", "_underscore", "padded")
 
     def __init__(self, text: str, mask: str) -> None:
         self._text = text
@@ -87,7 +96,8 @@ class _WordStarts:
         self._underscore = "_" in text
         if self._underscore:
             mask = word_mask(text, keep_underscore=True)
-        self._padded = " " + mask + " "
+        # " " + key in it is a necessary condition for any offset of key (see Plan).
+        self.padded = " " + mask + " "
         self._cache: dict[str, list[int]] = {}
 
     def __call__(self, prefix: str) -> list[int]:
@@ -97,17 +107,18 @@ class _WordStarts:
         if not prefix.isalnum():
             found = self._cache[prefix] = self._scan(prefix)
             return found
-        find = self._padded.find
+        find = self.padded.find
         needle = " " + prefix
-        # A key of one or two letters is a whole token ("me", "od"): what follows must
-        # not be a letter or digit (an underscore is fine). Without underscores that is
-        # a space, which the needle can carry. A longer key is a prefix (a superset of
-        # the tokens it stands for: the regex decides).
-        short = len(prefix) < SHORT_KEY_LENGTH
-        if short and self._underscore:
+        # A key shorter than KEY_LENGTH is a whole token ("me", "od", "goin"): what
+        # follows must not be a letter or digit (an underscore is fine). Without
+        # underscores that is a space, which the needle can carry. A key of
+        # SHORT_KEY_LENGTH or KEY_LENGTH letters is a prefix (a superset of the tokens
+        # it stands for: the regex decides).
+        whole = _is_whole_token(prefix)
+        if whole and self._underscore:
             found = self._cache[prefix] = self._find_token(needle)
             return found
-        if short:
+        if whole:
             needle += " "
         found = self._cache[prefix] = []
         # The padding shifts offsets by one, which the space in front undoes.
@@ -118,7 +129,7 @@ class _WordStarts:
         return found
 
     def _find_token(self, needle: str) -> list[int]:
-        padded = self._padded
+        padded = self.padded
         find = padded.find
         found = []
         n = len(needle)
@@ -138,7 +149,7 @@ class _WordStarts:
         while i >= 0:
             before_ok = i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
             end = i + n
-            after_ok = n >= SHORT_KEY_LENGTH or end == len(text) or not text[end].isalnum()
+            after_ok = not _is_whole_token(prefix) or end == len(text) or not text[end].isalnum()
             if before_ok and after_ok:
                 found.append(i)
             i = text.find(prefix, i + 1)
@@ -302,22 +313,58 @@ def _find_pairs(
             matcher = group.live(satisfied)
             if matcher is not None:
                 live[second] = matcher
-        if not live:
+        if live:
+            _try_pairs(live, text, starts(key), limit, found)
+
+
+def _try_pairs(
+    live: Mapping[str, Matcher], text: str, offsets: list[int], limit: int, found: list
+) -> None:
+    """Try, at each offset of a common first word, the group its next word picks."""
+    for offset in offsets:
+        if offset >= limit:
+            break
+        m = _NEXT_TOKEN.match(text, offset)
+        if m is None:
             continue
-        for offset in starts(key):
-            if offset >= limit:
-                break
-            m = _NEXT_TOKEN.match(text, offset)
-            if m is None:
-                continue
-            following = m.group(1)
-            matcher = live.get(following)
+        following = m.group(1)
+        matcher = live.get(following)
+        if matcher is not None:
+            _try_one(matcher, text, offset, found)
+        if len(following) > SHORT_KEY_LENGTH:
+            matcher = live.get(following[:SHORT_KEY_LENGTH])
             if matcher is not None:
                 _try_one(matcher, text, offset, found)
-            if len(following) > SHORT_KEY_LENGTH:
-                matcher = live.get(following[:SHORT_KEY_LENGTH])
-                if matcher is not None:
-                    _try_one(matcher, text, offset, found)
+
+
+def find_candidates(
+    rule_set: RuleSet,
+    text: str,
+    candidates: frozenset[CompiledRule],
+    starts: _WordStarts,
+    limit: int | None = None,
+) -> list[tuple[CompiledRule, int, int]]:
+    """What :func:`find_all` finds, given a superset of the rules that match somewhere."""
+    if limit is None:
+        limit = len(text)
+    found: list[tuple[CompiledRule, int, int]] = []
+    plan = rule_set.plan(candidates)
+    # Most keys of a candidate are not in the text at all ("suici" of "suicidal" is, its
+    # misspellings are not): one substring test in C rules each of those out.
+    padded = starts.padded
+    for needle, key, matcher in plan.anchored:
+        if needle in padded:
+            _try_at(matcher, text, starts(key), limit, found)
+    for needle, first, live in plan.pairs:
+        if needle in padded:
+            _try_pairs(live, text, starts(first), limit, found)
+    for rule, first in plan.floating:
+        if first is None:
+            spans = _search(rule, text, limit)
+        else:
+            spans = _match_at(rule, text, _offsets(first, starts), limit)
+        found.extend((rule, s, e) for s, e in spans)
+    return found
 
 
 def _name(rules: tuple[CompiledRule, ...], text: str, offset: int, found: list) -> None:
@@ -380,11 +427,16 @@ def scan(text: str, lexicon: Mapping | CompiledLexicon | None = None) -> tuple[S
     norm = normalize(text)
     t = norm.text
     mask = word_mask(t)
-    # One lookup of the message's words serves both the rules and the idioms.
-    present = lex.key_bits.present(key_prefixes(t, mask))
-    satisfied = lex.key_bits.satisfied(present)
     starts = _WordStarts(t, mask)
-    hits = find_all(lex.rule_set, t, present, starts, satisfied=satisfied)
+    # One pass names the rules and idioms that can match at all; when it cannot tell,
+    # one lookup of the message's words in the index serves both.
+    candidates = lex.prefilter.candidates(t)
+    if candidates is not None:
+        hits = find_candidates(lex.rule_set, t, candidates, starts)
+    else:
+        present = lex.key_bits.present(key_prefixes(t, mask))
+        satisfied = lex.key_bits.satisfied(present)
+        hits = find_all(lex.rule_set, t, present, starts, satisfied=satisfied)
     if not hits:
         return ()
     hits.sort(key=lambda h: (h[1], h[0].order))
@@ -406,13 +458,19 @@ def scan(text: str, lexicon: Mapping | CompiledLexicon | None = None) -> tuple[S
         if _negated_or_hypothetical(lex, rule, t, clause, e):
             continue
         if idiom_spans is None:
-            idioms = find_all(lex.idiom_set, t, present, starts, last_end, satisfied=satisfied)
+            if candidates is not None:
+                idioms = find_candidates(lex.idiom_set, t, candidates, starts, last_end)
+            else:
+                idioms = find_all(lex.idiom_set, t, present, starts, last_end, satisfied=satisfied)
             idiom_spans = [(start, end) for _, start, end in idioms]
         if idiom_spans and _overlaps(idiom_spans, s, e):
             continue
         subject = rule.subject if rule.subject != "auto" else _subject(ctx, clause)
         found.append((rule, s, e, subject))
-    return tuple(_signal(norm, *item) for item in sorted(_keep(found), key=_position))
+    # A rule filed under two words of one token ("bur", "burni"), or two branches of one
+    # rule, can find the same span twice: the nurse sees it once.
+    signals = (_signal(norm, *item) for item in sorted(_keep(found), key=_position))
+    return tuple(dict.fromkeys(signals))
 
 
 def _negated_or_hypothetical(

@@ -21,6 +21,7 @@ from functools import cached_property
 from .keys import parse as parse_regex
 from .keys import required_keys, second_keys, start_keys
 from .patterns import PatternError, split_alternatives, to_regex, word_regex
+from .prefilter import Prefilter
 from .ruleset import CompiledRule, KeyBits, RuleSet, build_key_bits, build_rule_set
 from .spelling import SpellingConfig, expand_words
 
@@ -100,6 +101,18 @@ class CompiledLexicon:
     @cached_property
     def idiom_set(self) -> RuleSet:
         return build_rule_set(list(self.idioms), self.key_bits)
+
+    @cached_property
+    def prefilter(self) -> Prefilter:
+        """Names the rules and idioms that can match a text, in one pass (see prefilter)."""
+        return Prefilter((*self.rules, *self.idioms))
+
+    def prepare(self) -> CompiledLexicon:
+        """Build the index and the prefilter now rather than on the first scan (~1 s)."""
+        self.rule_set  # noqa: B018 - cached_property: built and kept
+        self.idiom_set  # noqa: B018
+        self.prefilter  # noqa: B018
+        return self
 
 
 def compile_pattern(

@@ -208,6 +208,18 @@ def tokens(text: str) -> list[str]:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The table as a byte table for Latin-1 text; the few Latin-1 characters it maps outside
+# Latin-1 ("µ" to Greek "μ") send a text the slow way.
+# ASCII is left as it is, as the slow path leaves it (it only folds what is not ASCII).
+_LATIN1_FOLD = bytes(
+    ord(_TABLE.get(c, chr(c))) if c >= 0x80 and ord(_TABLE.get(c, chr(c))) < 256 else c
+    for c in range(256)
+)
+_LATIN1_UNFOLDABLE = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(256) if ord(_TABLE.get(c, chr(c))) >= 256) + "]"
+    if any(ord(_TABLE.get(c, chr(c))) >= 256 for c in range(256))
+    else "(?!)"
+)
 
 
 def _fold_char(m: re.Match[str]) -> str:
@@ -216,14 +228,21 @@ def _fold_char(m: re.Match[str]) -> str:
 
 def _fold(text: str) -> str:
     """Casefold and strip accents, one character for one character."""
-    # str.translate is only fast on pure ASCII; on other text, lower() does the bulk in C
-    # and the table is applied to the few non-ASCII characters left.
+    # str.translate is only fast on pure ASCII. Other text is lowered in C first; Latin-1
+    # text (Spanish) is then folded as bytes, also in C; anything else has the table
+    # applied to its few non-ASCII characters.
     if text.isascii():
         return text.lower()
     lowered = text.lower()
     if len(lowered) != len(text):  # e.g. "İ" lowers to two characters
         return text.translate(_TABLE)
-    return _NON_ASCII.sub(_fold_char, lowered)
+    try:
+        latin1 = lowered.encode("latin-1")
+    except UnicodeEncodeError:
+        return _NON_ASCII.sub(_fold_char, lowered)
+    if _LATIN1_UNFOLDABLE.search(lowered):
+        return _NON_ASCII.sub(_fold_char, lowered)
+    return latin1.translate(_LATIN1_FOLD).decode("latin-1")
 
 
 def word_mask(text: str, *, keep_underscore: bool = False) -> str:
@@ -254,6 +273,35 @@ def key_prefixes(text: str, mask: str | None = None) -> set[str]:
     return keys
 
 
+# For _squeeze_ascii: 0 for a lowercase ASCII letter, 1 for any other byte; and a
+# table turning every non-zero byte into 0xFF.
+_NOT_LETTER = bytes(0 if 0x61 <= b <= 0x7A else 1 for b in range(256))
+_NONZERO_TO_FF = bytes([0] + [0xFF] * 255)
+
+
+def _squeeze_ascii(text: str) -> str:
+    """``_SQUEEZE_FAST.sub("", text)`` for ASCII text, with whole-text integer operations.
+
+    A letter goes when the next character is the same letter. XOR-ing the text with
+    itself shifted by one makes that byte zero, OR-ing in the non-letter flags keeps it
+    zero only for letters, and the zero bytes become a mask that clears exactly those
+    characters; translate then drops them. Every step is one call into C, where the
+    regex takes a step per character.
+    """
+    raw = text.encode("ascii")
+    if b"\0" in raw:  # NUL is the deletion marker below
+        return _SQUEEZE_FAST.sub("", text)
+    n = len(raw)
+    whole = int.from_bytes(raw, "big")
+    same = whole ^ int.from_bytes(raw[1:] + b"\0", "big")
+    same |= int.from_bytes(raw.translate(_NOT_LETTER), "big")
+    keep = same.to_bytes(n, "big").translate(_NONZERO_TO_FF)
+    if b"\0" not in keep:
+        return text
+    kept = (whole & int.from_bytes(keep, "big")).to_bytes(n, "big")
+    return kept.translate(None, b"\0").decode("ascii")
+
+
 def _leet_sub(m: re.Match[str]) -> str:
     return _LEET[m.group()]
 
@@ -270,11 +318,13 @@ def normalize(text: str) -> Normalized:
         t = _SPACED.sub(lambda m: " " + _SPACER.sub("", m.group()[1:]), " " + t)[1:]
     # Chains like "d13" decode one symbol per pass; three passes cover real obfuscation.
     for _ in range(3):
-        if not _LEET_RE.search(t):
+        # Most messages hold none of the symbols: a few substring tests are cheaper
+        # than the regex's look at every character.
+        if not any(map(t.__contains__, _LEET)) or not _LEET_RE.search(t):
             break
         t = _LEET_RE.sub(_leet_sub, t)
-    squeezed, count = _SQUEEZE_FAST.subn("", t)
-    if count:
+    squeezed = _squeeze_ascii(t) if t.isascii() else _SQUEEZE_FAST.sub("", t)
+    if len(squeezed) != len(t):
         passes.append(_Pass(t, "squeeze"))
         t = squeezed
     return Normalized(text, t, tuple(passes))

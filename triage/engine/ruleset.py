@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -14,6 +15,7 @@ __all__ = [
     "CompiledRule",
     "KeyBits",
     "Matcher",
+    "Plan",
     "RuleSet",
     "StartGroup",
     "build_key_bits",
@@ -28,6 +30,8 @@ SEVERITY_ORDER = ("high", "medium", "low")
 _MAX_COMPILED_SUBSETS = 32
 # Relevant-bit patterns a group remembers the live members of.
 _MAX_PATTERNS = 256
+# Candidate sets (see RuleSet.plan) a rule set remembers the plan of.
+_MAX_PLANS = 1024
 
 # Bit 0 of a message's satisfied mask is always set: it stands for "no condition".
 _ALWAYS = 1
@@ -166,6 +170,11 @@ class StartGroup:
             self._by_bits[relevant] = matcher
         return matcher
 
+    def among(self, candidates: AbstractSet[CompiledRule]) -> Matcher | None:
+        """A matcher for the members in ``candidates`` (a superset of those that match)."""
+        members = tuple(filter(candidates.__contains__, self.rules))
+        return self._cached_matcher(members) if members else None
+
     def _cached_matcher(self, members: tuple[CompiledRule, ...]) -> Matcher:
         matcher = self._by_members.get(members)
         if matcher is None:
@@ -185,6 +194,21 @@ class StartGroup:
         # Members that cannot match never do, so the alternation of the others matches at
         # exactly the same offsets, and naming finds the same first member.
         return Matcher(_alternation(members), members)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Where to try a few candidate rules of a rule set, and with which matchers.
+
+    ``anchored``: (needle, start word, matcher); ``pairs``: (needle, common first word,
+    second word -> matcher); ``floating``: the candidates with no fixed start, with the
+    keys of their first token when known. A needle is a substring the text's padded word
+    mask must hold for the word to start a token in it (see crisis._WordStarts).
+    """
+
+    anchored: tuple[tuple[str, str, Matcher], ...]
+    pairs: tuple[tuple[str, str, Mapping[str, Matcher]], ...]
+    floating: tuple[tuple[CompiledRule, frozenset[str] | None], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,9 +232,64 @@ class RuleSet:
     unanchored_first: tuple[frozenset[str] | None, ...] = ()
     # First word -> the telling bits of all its pair groups (see StartGroup.telling).
     pair_telling: Mapping[str, int] = field(default_factory=dict)
+    # Rule -> the start words and (first, second) pairs it is filed under: where to try
+    # the few rules a prefilter names, without walking the index.
+    start_homes: Mapping[CompiledRule, tuple[str, ...]] = field(default_factory=dict)
+    pair_homes: Mapping[CompiledRule, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # Candidate set -> its plan. Keyed by which rules can match a message, never by its
+    # text; bounded.
+    _plans: dict[frozenset[CompiledRule], Plan] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def plan(self, candidates: frozenset[CompiledRule]) -> Plan:
+        """The plan for trying ``candidates`` (a superset of the rules that match a text).
+
+        Rules outside ``candidates`` never match, so leaving them out of a group's
+        alternation changes neither where it matches nor which member it names first.
+        """
+        found = self._plans.get(candidates)
+        if found is None:
+            found = self._plan(candidates)
+            if len(self._plans) < _MAX_PLANS:
+                self._plans[candidates] = found
+        return found
+
+    def _plan(self, candidates: frozenset[CompiledRule]) -> Plan:
+        start_keys: set[str] = set()
+        pairs: dict[str, set[str]] = {}
+        for rule in candidates:
+            start_keys.update(self.start_homes.get(rule, ()))
+            for first, second in self.pair_homes.get(rule, ()):
+                pairs.setdefault(first, set()).add(second)
+        anchored = []
+        for key in sorted(start_keys):
+            matcher = self.groups[key].among(candidates)
+            if matcher is not None:
+                anchored.append((_needle(key), key, matcher))
+        paired = []
+        for first in sorted(pairs):
+            live = {}
+            for second in sorted(pairs[first]):
+                matcher = self.pair_groups[(first, second)].among(candidates)
+                if matcher is not None:
+                    live[second] = matcher
+            paired.append((_needle(first), first, live))
+        floating = tuple(
+            (rule, keys)
+            for rule, keys in zip(self.unanchored, self.unanchored_first, strict=True)
+            if rule in candidates
+        )
+        return Plan(tuple(anchored), tuple(paired), floating)
 
 
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+
+
+def _needle(key: str) -> str:
+    # Keys are letters and digits; any other (never made by the key extractor) is
+    # looked for the slow way, with no shortcut ("" is in every text).
+    return " " + key if key.isalnum() else ""
 
 
 def _weak(key: str) -> bool:
@@ -254,6 +333,8 @@ def build_rule_set(rules: list[CompiledRule], key_bits: KeyBits | None = None) -
     masks = {r: reduce(or_, (bit_of[k] for k in _open_keys(r)), 0) for r in rules}
     by_start: dict[str, list[CompiledRule]] = {}
     by_pair: dict[tuple[str, str], list[CompiledRule]] = {}
+    start_homes: dict[CompiledRule, list[str]] = {}
+    pair_homes: dict[CompiledRule, list[tuple[str, str]]] = {}
     unanchored = []
     for r in rules:
         if r.start is None:
@@ -263,8 +344,10 @@ def build_rule_set(rules: list[CompiledRule], key_bits: KeyBits | None = None) -
             if _weak(k) and r.second:
                 for k2 in r.second:
                     by_pair.setdefault((k, k2), []).append(r)
+                    pair_homes.setdefault(r, []).append((k, k2))
             else:
                 by_start.setdefault(k, []).append(r)
+                start_homes.setdefault(r, []).append(k)
     groups = {k: _group(v, masks, bit_of) for k, v in by_start.items()}
     pairs = {k: _group(v, masks, bit_of) for k, v in by_pair.items()}
     seconds: dict[str, set[str]] = {}
@@ -283,4 +366,6 @@ def build_rule_set(rules: list[CompiledRule], key_bits: KeyBits | None = None) -
         tuple(masks[r] for r in unanchored),
         tuple(first_keys[r] for r in unanchored),
         pair_telling,
+        {r: tuple(keys) for r, keys in start_homes.items()},
+        {r: tuple(pairs) for r, pairs in pair_homes.items()},
     )

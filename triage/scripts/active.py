@@ -42,18 +42,18 @@ def version_label(record: TriageScript | None, script: engine.Script) -> str:
 def warm() -> None:
     """Compile the shipped and every active script now, at process start.
 
-    Compiling a lexicon takes about a second; done lazily, the first crisis intake after
-    a deploy or a worker restart would wait for it. gunicorn (post_worker_init) and
-    Celery (worker_process_init, worker_ready) call this.
+    Compiling a lexicon and building its index take about two seconds; done lazily,
+    the first crisis intake after a deploy or a worker restart would wait for it.
+    gunicorn (post_worker_init) and Celery (worker_process_init, worker_ready) call this.
     """
     started = time.monotonic()
-    engine.default_script().compiled_lexicon  # noqa: B018 - compiles and caches
+    engine.default_script().compiled_lexicon.prepare()
     count = 0
     try:
         for document in TriageScript.objects.filter(status=TriageScript.Status.ACTIVE).values_list(
             "document", flat=True
         ):
-            _compiled(json.dumps(document, sort_keys=True)).compiled_lexicon  # noqa: B018
+            _compiled(json.dumps(document, sort_keys=True)).compiled_lexicon.prepare()
             count += 1
     except DatabaseError:
         # Not fatal: the scripts compile on first use instead.
