@@ -24,8 +24,24 @@
   // session out, the page itself redirects to sign-in (and back here afterwards);
   // if the user was active in another tab, they simply stay.
   function goToLogin() {
-    window.location.reload();
+    if (!leaving) { window.location.reload(); }
   }
+
+  // A signed-out poll answers with HX-Redirect to the sign-in page, which shows why
+  // (and so uses up the reason). Another poll or this page's own timer arriving just
+  // after would load the sign-in page a second time, without it: only the first goes.
+  var leaving = false;
+  document.body.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || !xhr.getResponseHeader("HX-Redirect")) { return; }
+    if (leaving) {
+      event.preventDefault();
+      return;
+    }
+    leaving = true;
+    window.clearTimeout(warnTimer);
+    window.clearTimeout(expireTimer);
+  });
 
   function closeDialog() {
     if (dialog.open) { dialog.close(); }
