@@ -193,7 +193,7 @@ def test_find_candidates_finds_what_find_all_finds(text, limit):
     t = normalize(text).text
     limit = min(limit, len(t))
     candidates = LEXICON.prefilter.candidates(t)
-    if candidates is None:  # not ASCII: the scan uses find_all itself
+    if candidates is None:  # text RE2 cannot read: the scan uses find_all itself
         return
     mask = word_mask(t)
     for rule_set in (LEXICON.rule_set, LEXICON.idiom_set):

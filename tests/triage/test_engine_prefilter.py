@@ -17,8 +17,10 @@ FRAGMENTS = [case["text"] for case in default_script().validation_cases]
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-ascii_noise = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=80)
-messages = st.lists(st.sampled_from(FRAGMENTS) | ascii_noise, min_size=1, max_size=5).map(" ".join)
+noise = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=80) | st.text(
+    alphabet=st.sampled_from(list("kilmyself todie жё中٣😢\u00a0\u2003_-'")), max_size=80
+)
+messages = st.lists(st.sampled_from(FRAGMENTS) | noise, min_size=1, max_size=5).map(" ".join)
 
 
 @SETTINGS
@@ -26,12 +28,20 @@ messages = st.lists(st.sampled_from(FRAGMENTS) | ascii_noise, min_size=1, max_si
 def test_every_rule_that_matches_a_text_is_a_candidate(text):
     t = normalize(text).text
     candidates = LEXICON.prefilter.candidates(t)
-    if not t.isascii():
-        assert candidates is None
-        return
     assert candidates is not None
     matching = {r for r in RULES if r.regex.search(t)}
     assert matching <= candidates
+
+
+@SETTINGS
+@given(st.text(max_size=40))
+def test_rules_with_unicode_classes_are_candidates_wherever_python_matches(text):
+    lexicon = _lexicon(r"kill [^\W_]+ \w+ \d \s*now")
+    (rule,) = lexicon.rules
+    t = normalize(f"kill {text} now").text
+    candidates = lexicon.prefilter.candidates(t)
+    if rule.regex.search(t) and candidates is not None:
+        assert rule in candidates
 
 
 def test_candidates_name_the_rules_of_the_message_and_few_others():
@@ -41,9 +51,17 @@ def test_candidates_name_the_rules_of_the_message_and_few_others():
     assert len(candidates) < 20  # out of more than a thousand
 
 
-def test_text_that_is_not_ascii_after_normalizing_is_left_to_the_word_index():
-    assert LEXICON.prefilter.candidates(normalize("quiero morir 😢").text) is None
+def test_text_re2_cannot_read_is_left_to_the_word_index():
+    text = "I want to kill myself \ud800"  # a lone surrogate has no UTF-8 form
+    assert LEXICON.prefilter.candidates(normalize(text).text) is None
     # ...and is still scanned in full.
+    assert scan(text)
+
+
+def test_text_beyond_ascii_is_prefiltered_too():
+    t = normalize("quiero morir 😢 ж").text
+    assert not t.isascii()
+    assert {r for r in RULES if r.regex.search(t)} <= LEXICON.prefilter.candidates(t)
     assert scan("quiero morir 😢")
 
 
@@ -53,6 +71,10 @@ def test_classes_read_ascii_characters_as_python_does(source):
     for code in range(128):
         ch = chr(code)
         assert bool(re.fullmatch(source, ch)) == bool(translated.fullmatch(ch)), (source, ch)
+    # Beyond ASCII they take at least what Python takes.
+    for ch in "éжё中٣\u00a0\u2003😢\u0301":
+        if re.fullmatch(source, ch):
+            assert translated.fullmatch(ch), (source, ch)
 
 
 def test_zero_width_conditions_are_dropped_so_more_texts_match():

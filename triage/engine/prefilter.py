@@ -9,10 +9,10 @@ Python's ``re`` as before, so spans, rule ids and every later check are unchange
 That only works if the answer never leaves out a rule that Python's ``re`` would match.
 So each rule is translated from Python's own parse of its regex, and the translation
 matches a superset: characters and classes exactly as Python reads them on ASCII text,
-zero-width assertions (word boundaries, lookarounds) dropped. The answer is only used on
-ASCII text (normalized text nearly always is); for any other text, or when RE2 cannot
-take a rule or fails on a text, the caller falls back to the word index: slower, same
-result.
+every non-ASCII character taken by the class escapes, zero-width assertions (word
+boundaries, lookarounds) dropped. When RE2 cannot take a rule, that rule is tried on
+every text; when it cannot read a text or gives up on it, the caller falls back to the
+word index: slower, same result.
 """
 
 from __future__ import annotations
@@ -27,16 +27,21 @@ from .ruleset import CompiledRule
 
 __all__ = ["Prefilter", "re2_source"]
 
-# Python's ASCII reading of the class escapes, written out for RE2 (whose \s leaves out
-# \v and \x1c-\x1f, which Python counts as space).
+# Python's reading of the class escapes on ASCII, written out for RE2 (whose \s leaves
+# out \v and \x1c-\x1f, which Python counts as space).
 _CATEGORY = {
     sre_c.CATEGORY_DIGIT: r"0-9",
-    sre_c.CATEGORY_NOT_DIGIT: r"\x{0}-\x{2f}\x{3a}-\x{10ffff}",
+    sre_c.CATEGORY_NOT_DIGIT: r"\x{0}-\x{2f}\x{3a}-\x{7f}",
     sre_c.CATEGORY_SPACE: r"\x{9}-\x{d}\x{1c}-\x{20}",
-    sre_c.CATEGORY_NOT_SPACE: r"\x{0}-\x{8}\x{e}-\x{1b}\x{21}-\x{10ffff}",
+    sre_c.CATEGORY_NOT_SPACE: r"\x{0}-\x{8}\x{e}-\x{1b}\x{21}-\x{7f}",
     sre_c.CATEGORY_WORD: r"0-9A-Z_a-z",
-    sre_c.CATEGORY_NOT_WORD: r"\x{0}-\x{2f}\x{3a}-\x{40}\x{5b}-\x{5e}\x{60}\x{7b}-\x{10ffff}",
+    sre_c.CATEGORY_NOT_WORD: r"\x{0}-\x{2f}\x{3a}-\x{40}\x{5b}-\x{5e}\x{60}\x{7b}-\x{7f}",
 }
+# Beyond ASCII, Python's classes are Unicode ("ж" is a word character, "٣" a digit):
+# rather than follow Unicode's tables, a class escape here takes every non-ASCII
+# character, which only ever adds matches. A negated class is left ASCII-only inside
+# the brackets, so that its complement takes them all.
+_NON_ASCII = r"\x{80}-\x{10ffff}"
 _REPEATS = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT)
 _RE2_MAX_REPEAT = 1000
 _MAX_MEMORY = 256 << 20  # the automaton for the default lexicon needs far less
@@ -67,7 +72,11 @@ def _class(items: list) -> str:
             raise _Untranslatable(op)
     if not parts:
         raise _Untranslatable("empty class")
-    return "[" + ("^" if negate else "") + "".join(parts) + "]"
+    if negate:
+        return "[^" + "".join(parts) + "]"
+    if any(op is sre_c.CATEGORY for op, _ in items):
+        parts.append(_NON_ASCII)
+    return "[" + "".join(parts) + "]"
 
 
 def _sequence(items: Iterable) -> str:
@@ -104,7 +113,7 @@ def _sequence(items: Iterable) -> str:
 
 
 def re2_source(regex_source: str) -> str | None:
-    """RE2 syntax matching (at least) every ASCII text ``regex_source`` matches, or None."""
+    """RE2 syntax matching (at least) every text ``regex_source`` matches, or None."""
     try:
         return _sequence(sre_parse.parse(regex_source))
     except (_Untranslatable, ValueError):
@@ -146,9 +155,12 @@ class Prefilter:
 
     def candidates(self, text: str) -> frozenset[CompiledRule] | None:
         """The rules that may match ``text``; None when it cannot tell (use the word index)."""
-        if self._set is None or not text.isascii():
+        if self._set is None:
             return None
-        found = self._set.Match(text)
+        try:
+            found = self._set.Match(text)
+        except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form
+            return None
         if not found or self._end not in found:
             return None
         key = tuple(found)
