@@ -294,14 +294,18 @@ def test_word_starts_match_the_definition_without_underscores(text, prefix):
     assert _WordStarts(text, word_mask(text))(prefix) == _word_starts(text, prefix)
 
 
-def test_groups_past_their_cache_bounds_find_the_same(monkeypatch):
+def test_caches_past_their_bounds_find_the_same(monkeypatch):
+    import triage.engine.prefilter as prefilter
     import triage.engine.ruleset as ruleset
 
     monkeypatch.setattr(ruleset, "_MAX_COMPILED_SUBSETS", 0)
     monkeypatch.setattr(ruleset, "_MAX_PATTERNS", 0)
+    monkeypatch.setattr(ruleset, "_MAX_PLANS", 0)
+    monkeypatch.setattr(prefilter, "_MAX_ANSWERS", 0)
     bounded = build_lexicon(default_script().lexicon)
     for text in [*FRAGMENTS, " ".join(FRAGMENTS)]:
         assert scan(text, bounded) == scan(text, LEXICON)
+    assert not bounded.rule_set._plans and not bounded.prefilter._by_found
     groups = [*bounded.rule_set.groups.values(), *bounded.rule_set.pair_groups.values()]
     assert not any(g._by_bits for g in groups)
     # Only the all-members matcher is ever built.
