@@ -208,18 +208,12 @@ def tokens(text: str) -> list[str]:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# The table as a byte table for Latin-1 text; the few Latin-1 characters it maps outside
-# Latin-1 ("µ" to Greek "μ") send a text the slow way.
-# ASCII is left as it is, as the slow path leaves it (it only folds what is not ASCII).
-_LATIN1_FOLD = bytes(
-    ord(_TABLE.get(c, chr(c))) if c >= 0x80 and ord(_TABLE.get(c, chr(c))) < 256 else c
-    for c in range(256)
-)
-_LATIN1_UNFOLDABLE = re.compile(
-    "[" + "".join(re.escape(chr(c)) for c in range(256) if ord(_TABLE.get(c, chr(c))) >= 256) + "]"
-    if any(ord(_TABLE.get(c, chr(c))) >= 256 for c in range(256))
-    else "(?!)"
-)
+# The table as a byte table for Latin-1 text (ASCII left as it is: only what is not ASCII
+# is folded). The few Latin-1 characters it maps outside Latin-1 ("µ" to Greek "μ") send
+# a text the slow way.
+_LATIN1_TARGET = {c: ord(_TABLE.get(c, chr(c))) for c in range(0x80, 0x100)}
+_LATIN1_FOLD = bytes(range(0x80)) + bytes(t if t < 0x100 else c for c, t in _LATIN1_TARGET.items())
+_LATIN1_UNFOLDABLE = "".join(chr(c) for c, t in _LATIN1_TARGET.items() if t >= 0x100)
 
 
 def _fold_char(m: re.Match[str]) -> str:
@@ -240,7 +234,7 @@ def _fold(text: str) -> str:
         latin1 = lowered.encode("latin-1")
     except UnicodeEncodeError:
         return _NON_ASCII.sub(_fold_char, lowered)
-    if _LATIN1_UNFOLDABLE.search(lowered):
+    if any(map(lowered.__contains__, _LATIN1_UNFOLDABLE)):
         return _NON_ASCII.sub(_fold_char, lowered)
     return latin1.translate(_LATIN1_FOLD).decode("latin-1")
 
