@@ -120,6 +120,14 @@ def re2_source(regex_source: str) -> str | None:
         return None
 
 
+def _added(rules: re2.Set, source: str) -> bool:
+    try:
+        rules.Add(source)
+    except re2.error:
+        return False
+    return True
+
+
 class Prefilter:
     """RE2 over a lexicon's rules: the ones that can match a text, in one pass."""
 
@@ -134,14 +142,10 @@ class Prefilter:
         always = []
         for rule in rules:
             source = re2_source(rule.regex.pattern)
-            try:
-                if source is None:
-                    raise re2.error("untranslatable")
-                self._set.Add(source)
-            except re2.error:
+            if source is not None and _added(self._set, source):
+                self._rules.append(rule)
+            else:
                 always.append(rule)  # tried on every text, as without a prefilter
-                continue
-            self._rules.append(rule)
         # Matches only at the end of the text: when it is missing from an answer, the
         # automaton gave up part way and the answer cannot be trusted.
         self._end = self._set.Add(r"\z")
