@@ -6,10 +6,11 @@ admin (to validate a script before approval) and benchmarks alike.
 
 from .advice import AdviceRequest, detect_medical_advice
 from .crisis import SELF, THIRD_PARTY, Signal, scan
+from .crisis_model import CrisisModel, CrisisModelError, ModelScore, concern_level
 from .evaluation import Confusion, EvaluationReport, evaluate, format_table, load_cases
 from .lexicon import CATEGORIES, CompiledLexicon, LexiconError, compile_lexicon
 from .normalize import normalize
-from .rules import IntakeFacts, Reason, TriageDecision, triage
+from .rules import MODEL_REASON_ID, IntakeFacts, Reason, TriageDecision, triage
 from .rules_spec import (
     ACUITY_ORDER,
     EMERGENT,
@@ -35,6 +36,7 @@ __all__ = [
     "ACUITY_ORDER",
     "CATEGORIES",
     "EMERGENT",
+    "MODEL_REASON_ID",
     "REQUIRED_TEXTS",
     "ROUTINE",
     "SELF",
@@ -45,9 +47,12 @@ __all__ = [
     "AdviceRequest",
     "CompiledLexicon",
     "Confusion",
+    "CrisisModel",
+    "CrisisModelError",
     "EvaluationReport",
     "IntakeFacts",
     "LexiconError",
+    "ModelScore",
     "Reason",
     "ScreenerInputError",
     "ScreenerResult",
@@ -57,6 +62,7 @@ __all__ = [
     "TriageDecision",
     "acuity_rank",
     "compile_lexicon",
+    "concern_level",
     "default_script",
     "detect_medical_advice",
     "evaluate",

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from .advice import AdviceRequest, detect_medical_advice
 from .crisis import Signal, scan
-from .rules_spec import ROUTINE, Acuity, RuleSpec, acuity_rank, max_acuity
+from .crisis_model import CrisisModel, ModelScore, concern_level
+from .rules_spec import ROUTINE, URGENT, Acuity, RuleSpec, acuity_rank, max_acuity
 from .screeners import (
     ScreenerResult,
     frequency_words,
@@ -27,6 +28,10 @@ from .script import Script, default_script
 __all__ = ["IntakeFacts", "Reason", "TriageDecision", "triage"]
 
 DEFAULT_REASON_ID = "default.routine"
+MODEL_REASON_ID = "model.concern"
+# A text only the model flags is a crisis (paged) at the acuity of a medium-severity
+# lexicon signal: a nurse reads it soon and decides, rather than an emergency response.
+MODEL_ACUITY = URGENT
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ class TriageDecision:
     signals_by_text: tuple[tuple[Signal, ...], ...]
     advice_by_text: tuple[tuple[AdviceRequest, ...], ...]
     script_version: str
+    # One entry per free text: the model's reading, or None when no model was used.
+    model_by_text: tuple[ModelScore | None, ...] = ()
     _by_name: dict[str, ScreenerResult] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -90,6 +97,21 @@ class TriageDecision:
     @property
     def advice_requests(self) -> tuple[AdviceRequest, ...]:
         return tuple(a for group in self.advice_by_text for a in group)
+
+    @property
+    def text_crisis(self) -> bool:
+        """Whether the free text alone is a crisis: a lexicon signal or the model."""
+        return bool(self.signals) or self.model_flagged
+
+    @property
+    def model_flagged(self) -> bool:
+        return any(m is not None and m.flagged for m in self.model_by_text)
+
+    @property
+    def model_probability(self) -> float | None:
+        """The highest probability over the texts (None when no model ran)."""
+        scores = [m.probability for m in self.model_by_text if m is not None]
+        return max(scores) if scores else None
 
     def screener(self, name: str) -> ScreenerResult | None:
         """The result for ``phq9``, ``gad7``, ``asq`` or ``cssrs``, if it was given."""
@@ -151,8 +173,27 @@ def _advice_reason(rule: RuleSpec, requests: Sequence[AdviceRequest]) -> str | N
     return rule.text.format_map({"advice": kinds, "count": len(requests)})
 
 
-def triage(facts: IntakeFacts, script: Script | None = None) -> TriageDecision:
+def _model_reason(scores: Sequence[ModelScore | None]) -> Reason | None:
+    flagged = [m for m in scores if m is not None and m.flagged]
+    if not flagged:
+        return None
+    top = max(flagged, key=lambda m: m.probability)
+    phrases = "; ".join(dict.fromkeys(f"“{p.text}”" for m in flagged for p in m.phrases))
+    text = (
+        f"Crisis model: {concern_level(top.probability, top.threshold)} concern "
+        f"({top.probability:.2f}, threshold {top.threshold:.2f})"
+    )
+    return Reason(MODEL_REASON_ID, f"{text}: {phrases}" if phrases else text, MODEL_ACUITY, True)
+
+
+def triage(
+    facts: IntakeFacts, script: Script | None = None, model: CrisisModel | None = None
+) -> TriageDecision:
     """Triage one intake with ``script`` (the default script when None).
+
+    With a ``model``, every free text is also read by the crisis model: a text is a
+    crisis when the lexicon finds a signal OR the model's probability reaches its
+    threshold.
 
     Raises :class:`~triage.engine.screeners.ScreenerInputError` for invalid answers.
     """
@@ -164,6 +205,7 @@ def triage(facts: IntakeFacts, script: Script | None = None) -> TriageDecision:
     )
     signals = [s for group in signals_by_text for s in group]
     advice = [a for group in advice_by_text for a in group]
+    model_by_text = tuple(model.score(t) if model else None for t in facts.free_text)
     reasons: list[Reason] = []
     for rule in script.rules:
         if rule.kind == "screener":
@@ -175,6 +217,9 @@ def triage(facts: IntakeFacts, script: Script | None = None) -> TriageDecision:
             text = _advice_reason(rule, advice)
         if text is not None:
             reasons.append(Reason(rule.id, text, rule.acuity, rule.crisis))
+    model_reason = _model_reason(model_by_text)
+    if model_reason is not None:
+        reasons.append(model_reason)
     acuity = max_acuity(*(r.acuity for r in reasons))
     if acuity_rank(acuity) == 0:
         reasons.append(Reason(DEFAULT_REASON_ID, "No rule raised the acuity", ROUTINE, False))
@@ -188,5 +233,6 @@ def triage(facts: IntakeFacts, script: Script | None = None) -> TriageDecision:
         signals_by_text=signals_by_text,
         advice_by_text=advice_by_text,
         script_version=script.version,
+        model_by_text=model_by_text,
         _by_name=results,
     )

@@ -1,0 +1,143 @@
+"""The crisis model as the engine runs it: features, artifact, scoring, explanation."""
+
+import io
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from triage import engine
+from triage.engine.crisis_model import (
+    CrisisModel,
+    CrisisModelError,
+    concern_level,
+    features,
+    tokens,
+)
+
+
+def toy_model(threshold: float = 0.5) -> CrisisModel:
+    # "die", "rope" and "umbrella" push up, "movie" pushes down; no character n-grams.
+    return CrisisModel.from_parts(
+        terms=["w die", "w rope", "w umbrella", "w movie", "w i"],
+        idf=[2.0, 2.0, 2.0, 2.0, 1.0],
+        coef=[4.0, 3.0, 3.0, -5.0, 0.0],
+        intercept=-1.0,
+        calibration=(1.0, 0.0),
+        threshold=threshold,
+        meta={"note": "toy"},
+    )
+
+
+def test_tokens_fold_case_accents_leetspeak_and_repeats_and_keep_original_spans():
+    text = "Quiero MORÍR, k1ll me sooooo 💀"
+    found = tokens(text)
+    assert [w for w, _, _ in found] == ["quiero", "morir", "kill", "me", "soo", "💀"]
+    assert [text[s:e] for _, s, e in found] == ["Quiero", "MORÍR", "k1ll", "me", "sooooo", "💀"]
+
+
+def test_numbers_stay_numbers_so_want_2_die_keeps_its_2():
+    assert "w want 2" in features("want 2 die")
+    assert "w 30" in features("took 30 pills")
+
+
+def test_features_hold_word_pairs_and_padded_character_grams():
+    feats = features("want die")
+    # "c" + the gram: " want" starts the padded word, "die " ends it.
+    assert {"w want", "w die", "w want die", "c die ", "c di", "c want"} <= set(feats)
+
+
+def test_the_artifact_round_trips_with_the_same_version():
+    model = toy_model()
+    again = CrisisModel.from_bytes(model.to_bytes())
+    assert again.version == model.version
+    assert again.probability("I want to die") == pytest.approx(model.probability("I want to die"))
+
+
+def test_a_different_threshold_is_a_different_version():
+    assert toy_model(0.5).version != toy_model(0.4).version
+
+
+def test_probability_follows_the_weights_and_calibration():
+    model = toy_model()
+    assert model.probability("die") > 0.9
+    assert model.probability("movie") < 0.01
+    assert model.probability("") == pytest.approx(1 / (1 + np.e))  # intercept only
+
+
+def test_score_names_the_phrases_that_raised_it_as_spans_of_the_original_text():
+    text = "Watched a movie. Then I bought a ROPE, I want to DIE."
+    score = toy_model().score(text)
+    assert score.flagged
+    assert [text[p.start : p.end] for p in score.phrases] == ["ROPE", "DIE"]
+    assert all(p.text == text[p.start : p.end] for p in score.phrases)
+
+
+def test_a_text_under_the_threshold_is_not_flagged():
+    assert not toy_model().score("we watched a movie").flagged
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"not a zip file", b"PK\x03\x04 broken"],
+)
+def test_unreadable_bytes_are_refused_with_a_model_error(data):
+    with pytest.raises(CrisisModelError):
+        CrisisModel.from_bytes(data)
+
+
+def test_an_artifact_holding_pickled_objects_is_refused():
+    buffer = io.BytesIO()
+    np.savez(buffer, terms=np.array([object()], dtype=object), idf=[1.0], coef=[1.0], header=[])
+    with pytest.raises(CrisisModelError):
+        CrisisModel.from_bytes(buffer.getvalue())
+
+
+def test_an_artifact_of_another_format_is_refused():
+    buffer = io.BytesIO()
+    header = np.frombuffer(b'{"format": "something-else"}', dtype=np.uint8)
+    np.savez(buffer, terms=np.frombuffer(b"w a", np.uint8), idf=[1.0], coef=[1.0], header=header)
+    with pytest.raises(CrisisModelError, match="format"):
+        CrisisModel.from_bytes(buffer.getvalue())
+
+
+def test_concern_in_words():
+    assert concern_level(0.91, 0.2) == "high"
+    assert concern_level(0.3, 0.2) == "raised"
+    assert concern_level(0.1, 0.2) == "low"
+
+
+@given(st.text(max_size=400))
+def test_any_text_gets_a_probability_and_phrases_inside_it(text):
+    score = toy_model().score(text)
+    assert 0.0 <= score.probability <= 1.0
+    for phrase in score.phrases:
+        assert 0 <= phrase.start < phrase.end <= len(text)
+        assert phrase.text == text[phrase.start : phrase.end]
+
+
+def test_the_shipped_model_loads_and_reads_paraphrase():
+    from triage.crisis_models.active import shipped_model
+
+    model = shipped_model()
+    assert model.version.startswith("cm-")
+    assert model.score("i want 2 die").flagged
+    assert not model.score("Can I move my appointment to Thursday afternoon?").flagged
+
+
+def test_triage_flags_a_text_only_the_model_reads_as_a_crisis():
+    facts = engine.IntakeFacts(free_text=("I bought an umbrella",))
+    without = engine.triage(facts)
+    with_model = engine.triage(facts, model=toy_model())
+    assert not without.crisis and without.model_by_text == (None,)
+    assert with_model.crisis and with_model.text_crisis and with_model.acuity == "urgent"
+    reason = next(r for r in with_model.reasons if r.rule_id == engine.MODEL_REASON_ID)
+    assert "“umbrella”" in reason.text and "high concern" in reason.text
+    assert with_model.model_probability == pytest.approx(with_model.model_by_text[0].probability)
+
+
+def test_the_lexicon_still_flags_what_the_model_does_not():
+    facts = engine.IntakeFacts(free_text=("I want to kill myself tonight, the movie is over",))
+    decision = engine.triage(facts, model=toy_model(threshold=0.999))
+    assert decision.crisis and decision.signals and not decision.model_flagged

@@ -1,0 +1,352 @@
+"""The learned crisis model: a calibrated linear classifier over character and word n-grams.
+
+It reads paraphrase and misspelling that a phrase list cannot ("i want 2 die", "no le veo
+sentido a seguir"), and is used beside the lexicon, never instead of it: a message is a
+crisis when the lexicon matches OR the calibrated probability reaches the version's
+threshold.
+
+The model is data, not code. An artifact is a NumPy ``.npz`` file read with
+``allow_pickle=False``: the vocabulary, each term's IDF weight and coefficient, and a JSON
+header (intercept, Platt calibration, threshold, training facts). Loading it runs no code
+and does not depend on scikit-learn, which is only used to train. The version is a hash
+of that content, so two different models can never share a version.
+
+``features`` below is the one featurizer: training hands it to scikit-learn as the
+analyzer, and inference applies the same TF-IDF (sublinear term frequency, L2 norm)
+with the stored weights, so what was measured is what runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "FORMAT",
+    "CrisisModel",
+    "CrisisModelError",
+    "ModelScore",
+    "Phrase",
+    "concern_level",
+    "features",
+    "tokens",
+]
+
+FORMAT = "triage-crisis-model/1"
+CHAR_NGRAMS = (2, 5)
+_WORD = re.compile(r"\w+")
+# Emoji and other symbols count as words of their own ("💀", "😭"); ASCII punctuation
+# does not.
+_SYMBOL = re.compile(r"[^\w\s!-/:-@\[-`{-~¡¿«»“”‘’…]")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
+_REPEATS = re.compile(r"(.)\1{2,}")
+
+
+class CrisisModelError(ValueError):
+    """An artifact that cannot be read or does not hold a usable model."""
+
+
+@lru_cache(maxsize=65536)
+def _fold(word: str) -> str:
+    """Lower case, no accents, leetspeak inside words decoded, long repeats cut to two."""
+    word = "".join(
+        c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c)
+    )
+    if not word.isdigit() and any(c.isdigit() for c in word):
+        word = word.translate(_LEET)  # "k1ll" but not "2" or "30"
+    return _REPEATS.sub(r"\1\1", word)
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """The words and symbols of ``text``, folded, with their span in the original text."""
+    found = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    found += [(m.group(), m.start(), m.end()) for m in _SYMBOL.finditer(text)]
+    found.sort(key=lambda t: t[1])
+    return [(_fold(w), s, e) for w, s, e in found]
+
+
+def _word_features(words: Sequence[str]) -> list[str]:
+    out = ["w " + w for w in words]
+    out += [f"w {a} {b}" for a, b in pairwise(words)]
+    return out
+
+
+def _char_features(word: str) -> list[str]:
+    padded = f" {word} "
+    lo, hi = CHAR_NGRAMS
+    return [
+        "c" + padded[i : i + n]
+        for n in range(lo, min(hi, len(padded)) + 1)
+        for i in range(len(padded) - n + 1)
+    ]
+
+
+def features(text: str) -> list[str]:
+    """Every feature of ``text``, repeated as often as it occurs (the term frequencies).
+
+    Word 1-2-grams (``"w want die"``) and character 2-5-grams inside each word, padded
+    with a space at both ends (``"c die "``), over the folded words.
+    """
+    words = [w for w, _, _ in tokens(text)]
+    out = _word_features(words)
+    for w in words:
+        out += _char_features(w)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A stretch of the patient's words that pushed the probability up."""
+
+    start: int
+    end: int
+    text: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class ModelScore:
+    """The model's reading of one text."""
+
+    probability: float
+    threshold: float
+    version: str
+    phrases: tuple[Phrase, ...] = ()
+
+    @property
+    def flagged(self) -> bool:
+        return self.probability >= self.threshold
+
+
+def concern_level(probability: float, threshold: float) -> str:
+    """The probability in words for the nurse: ``high``, ``raised`` or ``low`` concern.
+
+    ``raised`` is at or over the threshold (a crisis decision) but under 0.5.
+    """
+    if probability >= max(threshold, 0.5):
+        return "high"
+    if probability >= threshold:
+        return "raised"
+    return "low"
+
+
+class CrisisModel:
+    """A loaded model. Build with :meth:`from_bytes` or :meth:`from_parts`; thread-safe."""
+
+    def __init__(
+        self,
+        *,
+        weights: Mapping[str, tuple[float, float]],
+        intercept: float,
+        calibration: tuple[float, float],
+        threshold: float,
+        meta: Mapping[str, Any],
+        version: str,
+    ) -> None:
+        self._weights = weights  # term -> (idf, coefficient)
+        self.intercept = intercept
+        self.calibration = calibration  # Platt: p = 1 / (1 + exp(-(a * z + b)))
+        self.threshold = threshold
+        self.meta = dict(meta)
+        self.version = version
+
+    # ---- loading and saving -----------------------------------------------------
+
+    @classmethod
+    def from_parts(
+        cls,
+        *,
+        terms: Sequence[str],
+        idf: Sequence[float],
+        coef: Sequence[float],
+        intercept: float,
+        calibration: tuple[float, float],
+        threshold: float,
+        meta: Mapping[str, Any] | None = None,
+    ) -> CrisisModel:
+        """A model from its numbers (what training produces); rounds them to float32."""
+        arrays = _arrays(terms, idf, coef)
+        header = _header(intercept, calibration, threshold, meta or {})
+        return cls._build(arrays, header)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> CrisisModel:
+        """Read an artifact written by :meth:`to_bytes`. Raises CrisisModelError."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in ("terms", "idf", "coef", "header")}
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            raise CrisisModelError(f"not a crisis model artifact: {exc}") from exc
+        try:
+            header = json.loads(arrays.pop("header").tobytes().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CrisisModelError("the artifact's header is not JSON") from exc
+        return cls._build(arrays, header)
+
+    def to_bytes(self) -> bytes:
+        """The artifact: a compressed ``.npz`` with no pickled objects."""
+        terms = list(self._weights)
+        idf = [self._weights[t][0] for t in terms]
+        coef = [self._weights[t][1] for t in terms]
+        arrays = _arrays(terms, idf, coef)
+        header = _header(self.intercept, self.calibration, self.threshold, self.meta)
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays, header=_as_bytes(_canonical(header)))
+        return buffer.getvalue()
+
+    @classmethod
+    def _build(cls, arrays: Mapping[str, np.ndarray], header: Mapping[str, Any]) -> CrisisModel:
+        if header.get("format") != FORMAT:
+            raise CrisisModelError(f"unknown artifact format {header.get('format')!r}")
+        terms = (
+            arrays["terms"].tobytes().decode("utf-8").split("\x00") if arrays["terms"].size else []
+        )
+        idf = arrays["idf"].astype(np.float32)
+        coef = arrays["coef"].astype(np.float32)
+        if not (len(terms) == idf.size == coef.size) or len(set(terms)) != len(terms):
+            raise CrisisModelError("the vocabulary and its weights do not line up")
+        try:
+            a, b = (float(x) for x in header["calibration"])
+            threshold = float(header["threshold"])
+            intercept = float(header["intercept"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CrisisModelError(f"the artifact's header is incomplete: {exc}") from exc
+        if not (0.0 < threshold < 1.0) or not all(map(math.isfinite, (a, b, intercept))):
+            raise CrisisModelError("the threshold must lie between 0 and 1")
+        digest = hashlib.sha256()
+        digest.update(_canonical(header).encode())
+        for array in (arrays["terms"], idf, coef):
+            digest.update(np.ascontiguousarray(array).tobytes())
+        weights = dict(zip(terms, zip(idf.tolist(), coef.tolist(), strict=True), strict=True))
+        return cls(
+            weights=weights,
+            intercept=intercept,
+            calibration=(a, b),
+            threshold=threshold,
+            meta=header.get("meta", {}),
+            version="cm-" + digest.hexdigest()[:12],
+        )
+
+    # ---- inference ------------------------------------------------------------
+
+    @property
+    def vocabulary_size(self) -> int:
+        return len(self._weights)
+
+    def _vector(self, feats: Sequence[str]) -> dict[str, float]:
+        weights = self._weights
+        vector = {
+            f: (1.0 + math.log(n)) * weights[f][0]
+            for f, n in Counter(feats).items()
+            if f in weights
+        }
+        norm = math.sqrt(sum(v * v for v in vector.values()))
+        return {f: v / norm for f, v in vector.items()} if norm else {}
+
+    def decision(self, text: str) -> float:
+        """The uncalibrated score (the logistic regression's decision function)."""
+        vector = self._vector(features(text))
+        return self.intercept + sum(v * self._weights[f][1] for f, v in vector.items())
+
+    def calibrate(self, decision: float) -> float:
+        a, b = self.calibration
+        z = a * decision + b
+        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+    def probability(self, text: str) -> float:
+        return self.calibrate(self.decision(text))
+
+    def score(self, text: str, *, explain: bool = True) -> ModelScore:
+        """The calibrated probability, and the phrases that raised it most when asked."""
+        if not explain:
+            return ModelScore(self.probability(text), self.threshold, self.version)
+        toks = tokens(text)
+        words = [w for w, _, _ in toks]
+        vector = self._vector(_word_features(words) + [c for w in words for c in _char_features(w)])
+        z = self.intercept + sum(v * self._weights[f][1] for f, v in vector.items())
+        return ModelScore(
+            self.calibrate(z), self.threshold, self.version, self._phrases(text, toks, vector)
+        )
+
+    def _phrases(
+        self, text: str, toks: list[tuple[str, int, int]], vector: Mapping[str, float]
+    ) -> tuple[Phrase, ...]:
+        """Stretches of consecutive words whose features pushed the score up most."""
+        weights = self._weights
+        per_word = [0.0] * len(toks)
+        for i, (word, _, _) in enumerate(toks):
+            feats = ["w " + word, *_char_features(word)]
+            per_word[i] += sum(vector.get(f, 0.0) * weights[f][1] for f in feats if f in vector)
+            if i + 1 < len(toks):
+                pair = f"w {word} {toks[i + 1][0]}"
+                if pair in vector:
+                    share = vector[pair] * weights[pair][1] / 2
+                    per_word[i] += share
+                    per_word[i + 1] += share
+        positive = sorted((w for w in per_word if w > 0), reverse=True)
+        if not positive:
+            return ()
+        # A word joins a phrase when it carries at least a quarter of the strongest word.
+        floor = positive[0] / 4
+        spans: list[list[int]] = []
+        for i, weight in enumerate(per_word):
+            if weight < floor:
+                continue
+            if spans and spans[-1][1] == i - 1:
+                spans[-1][1] = i
+            else:
+                spans.append([i, i])
+        phrases = [
+            Phrase(
+                toks[a][1],
+                toks[b][2],
+                text[toks[a][1] : toks[b][2]],
+                round(sum(per_word[a : b + 1]), 4),
+            )
+            for a, b in spans
+        ]
+        phrases.sort(key=lambda p: -p.weight)
+        return tuple(sorted(phrases[:3], key=lambda p: p.start))
+
+
+def _arrays(terms: Sequence[str], idf: Sequence[float], coef: Sequence[float]) -> dict:
+    if any("\x00" in t for t in terms):
+        raise CrisisModelError("a term may not hold a NUL character")
+    return {
+        "terms": _as_bytes("\x00".join(terms)),
+        "idf": np.asarray(idf, dtype=np.float32),
+        "coef": np.asarray(coef, dtype=np.float32),
+    }
+
+
+def _header(
+    intercept: float, calibration: tuple[float, float], threshold: float, meta: Mapping
+) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "intercept": float(np.float32(intercept)),
+        "calibration": [float(np.float32(x)) for x in calibration],
+        "threshold": float(np.float32(threshold)),
+        "meta": dict(meta),
+    }
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _as_bytes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
