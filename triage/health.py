@@ -10,6 +10,8 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app as celery_app
+from triage.crisis_models.active import active_model
+from triage.crisis_models.active import health as crisis_model_health
 from triage.models import WorkerHeartbeat
 
 
@@ -51,6 +53,17 @@ def check_worker() -> dict:
     return {"ok": ok, "age_seconds": round(age.total_seconds(), 1)}
 
 
+def check_crisis_model() -> dict:
+    """Whether the crisis model loads; without it the scan runs on the lexicon alone."""
+    active_model()
+    return crisis_model_health()
+
+
 def overall_health() -> tuple[bool, dict]:
-    checks = {"database": check_database(), "broker": check_broker(), "worker": check_worker()}
+    checks = {
+        "database": check_database(),
+        "broker": check_broker(),
+        "worker": check_worker(),
+        "crisis_model": check_crisis_model(),
+    }
     return all(c["ok"] for c in checks.values()), checks

@@ -10,10 +10,13 @@ from django.utils import timezone
 
 from triage import engine
 from triage.cases.targets import due_at
+from triage.crisis_models.active import active_model
+from triage.engine.crisis_model import concern_level
 from triage.models import (
     Acuity,
     Case,
     CaseEvent,
+    CrisisScan,
     CrisisSignal,
     Intake,
     TriageResult,
@@ -92,6 +95,68 @@ def store_result(
     )
 
 
+MODEL_SIGNAL_CATEGORY = "model_concern"
+
+
+def run_engine(facts: engine.IntakeFacts, script: engine.Script) -> engine.TriageDecision:
+    """The engine with the active crisis model beside the lexicon (lexicon alone if the
+    model cannot be loaded: see triage.crisis_models.active)."""
+    _, model = active_model()
+    return engine.triage(facts, script, model)
+
+
+def store_scan(
+    *, case: Case, decision: engine.TriageDecision, source: str, source_id: str, scan: str
+) -> list[CrisisScan]:
+    """Keep what the lexicon and the model each said about every free text."""
+    rows = []
+    for signals, score in zip(
+        decision.signals_by_text,
+        decision.model_by_text or (None,) * len(decision.signals_by_text),
+        strict=True,
+    ):
+        rows.append(
+            CrisisScan(
+                case=case,
+                source=source,
+                source_id=source_id,
+                scan=scan,
+                lexicon_rule_ids=sorted({s.rule_id for s in signals}),
+                model_version=score.version if score else "",
+                model_probability=score.probability if score else None,
+                model_threshold=score.threshold if score else None,
+                crisis=bool(signals) or bool(score and score.flagged),
+            )
+        )
+    return CrisisScan.objects.bulk_create(rows)
+
+
+def _model_signals(case: Case, decision: engine.TriageDecision, source: str, source_id: str):
+    """The phrases behind a model flag, stored as signals so the nurse sees and reviews
+    them like lexicon signals (and the review becomes labelled data)."""
+    for score in decision.model_by_text:
+        if score is None or not score.flagged:
+            continue
+        level = concern_level(score.probability, score.threshold)
+        for phrase in score.phrases or (None,):
+            yield CrisisSignal.objects.get_or_create(
+                case=case,
+                source=source,
+                source_id=source_id,
+                rule_id="model.concern",
+                span_start=phrase.start if phrase else None,
+                defaults={
+                    "category": MODEL_SIGNAL_CATEGORY,
+                    "subtype": f"{score.probability:.2f}",
+                    "severity": level,
+                    "subject": "self",
+                    "span_end": phrase.end if phrase else None,
+                    "matched": phrase.text if phrase else "",
+                    "script_version": score.version,
+                },
+            )
+
+
 def store_signals(
     *, case: Case, decision: engine.TriageDecision, source: str, source_id: str, version: str
 ) -> list[CrisisSignal]:
@@ -116,9 +181,12 @@ def store_signals(
         )
         if created:
             stored.append(row)
+    stored += [row for row, created in _model_signals(case, decision, source, source_id) if created]
     # Screener answers that are crisis signals (PHQ-9 item 9, a positive ASQ, ...).
     screener_reasons = [
-        r for r in decision.reasons if r.crisis and not r.rule_id.startswith("text.")
+        r
+        for r in decision.reasons
+        if r.crisis and not r.rule_id.startswith(("text.", engine.MODEL_REASON_ID))
     ]
     for reason in screener_reasons:
         row, created = CrisisSignal.objects.get_or_create(
@@ -156,7 +224,7 @@ def case_open_from_intake(*, intake: Intake) -> CaseOpening:
     """
     record, script = active_script(intake.team)
     version = version_label(record, script)
-    decision = engine.triage(intake_facts(intake), script)
+    decision = run_engine(intake_facts(intake), script)
     now = timezone.now()
     case = Case.objects.create(
         intake=intake,
@@ -192,6 +260,13 @@ def case_open_from_intake(*, intake: Intake) -> CaseOpening:
         source=CrisisSignal.Source.INTAKE_TEXT,
         source_id=str(intake.pk),
         version=version,
+    )
+    store_scan(
+        case=case,
+        decision=decision,
+        source=CrisisScan.Source.INTAKE,
+        source_id=str(intake.pk),
+        scan="inline",
     )
     if signals:
         CaseEvent.objects.create(

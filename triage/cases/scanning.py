@@ -8,10 +8,16 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from triage import engine
-from triage.cases.opening import intake_facts, raise_page, store_result, store_signals
+from triage.cases.opening import (
+    intake_facts,
+    raise_page,
+    run_engine,
+    store_result,
+    store_scan,
+    store_signals,
+)
 from triage.cases.targets import due_at
-from triage.models import Acuity, Case, CaseEvent, CrisisSignal, TriageResult
+from triage.models import Acuity, Case, CaseEvent, CrisisScan, CrisisSignal, TriageResult
 from triage.scripts.active import active_script, version_label
 
 logger = logging.getLogger(__name__)
@@ -26,7 +32,7 @@ def case_scan_of_record(*, case_id) -> TriageResult | None:
         return existing
     record, script = active_script(case.team)
     version = version_label(record, script)
-    decision = engine.triage(intake_facts(case.intake), script)
+    decision = run_engine(intake_facts(case.intake), script)
     result = store_result(
         case=case,
         decision=decision,
@@ -40,6 +46,13 @@ def case_scan_of_record(*, case_id) -> TriageResult | None:
         source=CrisisSignal.Source.INTAKE_TEXT,
         source_id=str(case.intake_id),
         version=version,
+    )
+    store_scan(
+        case=case,
+        decision=decision,
+        source=CrisisScan.Source.INTAKE,
+        source_id=str(case.intake_id),
+        scan="record",
     )
     if new_signals:
         CaseEvent.objects.create(

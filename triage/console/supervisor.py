@@ -16,6 +16,8 @@ from audit.decorators import no_phi
 from triage.console import reports
 from triage.console.common import paging_enabled
 from triage.console.timers import duration
+from triage.crisis_models.active import active_model
+from triage.crisis_models.active import health as crisis_model_health
 
 REPORT_DAYS = 90
 
@@ -50,7 +52,10 @@ def supervisor_home(request: HttpRequest) -> HttpResponse:
     teams = list(Team.objects.filter(pk__in=team_ids).order_by("name"))
     health = reports.queue_health(team_ids, now)
     counts = reports.outcome_counts(team_ids, since)
+    record, model = active_model()
     context = {
+        "crisis_model": crisis_model_health(),
+        "crisis_model_version": record.label if record else (model.version if model else ""),
         "teams": teams,
         "health": health,
         "oldest_wait": duration(now - health.oldest_opened_at) if health.oldest_opened_at else "",

@@ -11,15 +11,27 @@ from __future__ import annotations
 from django.utils import timezone
 
 from triage import engine
-from triage.cases.opening import raise_page, store_signals
+from triage.cases.opening import raise_page, run_engine, store_scan, store_signals
 from triage.cases.scanning import escalate
 from triage.messaging.models import Conversation, Message
-from triage.models import CaseEvent, CrisisSignal
+from triage.models import Case, CaseEvent, CrisisScan, CrisisSignal
 
 
 def message_decision(*, body: str, language: str, script) -> engine.TriageDecision:
     """The engine on one message's text: signals, advice requests, acuity."""
-    return engine.triage(engine.IntakeFacts(free_text=(body,), language=language), script)
+    return run_engine(engine.IntakeFacts(free_text=(body,), language=language), script)
+
+
+def store_message_scan(
+    *, case: Case, message: Message, decision: engine.TriageDecision, scan: str
+) -> None:
+    store_scan(
+        case=case,
+        decision=decision,
+        source=CrisisScan.Source.MESSAGE,
+        source_id=str(message.pk),
+        scan=scan,
+    )
 
 
 def conversation_silence_for_crisis(*, conversation: Conversation, message: Message) -> None:

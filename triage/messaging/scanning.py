@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from triage.messaging import scripts
-from triage.messaging.crisis import handle_message_crisis, message_decision
+from triage.messaging.crisis import handle_message_crisis, message_decision, store_message_scan
 from triage.messaging.models import Conversation, Message
 from triage.models import Case
 
@@ -33,7 +33,8 @@ def message_scan_of_record(*, message_id) -> str:
     message.conversation = conversation
     record, script = scripts.active_for(case.team)
     decision = message_decision(body=message.body, language=case.intake.language, script=script)
-    if decision.signals:
+    store_message_scan(case=case, message=message, decision=decision, scan="record")
+    if decision.text_crisis:
         handle_message_crisis(
             conversation=conversation,
             message=message,
@@ -41,7 +42,7 @@ def message_scan_of_record(*, message_id) -> str:
             version=scripts.version_of(record, script),
             source="scan of record",
         )
-    found = bool(decision.signals)
+    found = decision.text_crisis
     message.scan_status = Message.ScanStatus.SIGNAL if found else Message.ScanStatus.CLEAN
     message.scanned_at = timezone.now()
     message.save(update_fields=["scan_status", "scanned_at"])

@@ -20,7 +20,7 @@ from audit.models import AccessEvent
 from audit.services import record_access
 from triage.messaging import assistant, notices, scripts
 from triage.messaging.bodies import body_problem, normalize_body
-from triage.messaging.crisis import handle_message_crisis, message_decision
+from triage.messaging.crisis import handle_message_crisis, message_decision, store_message_scan
 from triage.messaging.models import Conversation, Message
 from triage.models import Case, CaseEvent, Intake
 
@@ -99,7 +99,7 @@ def message_post_from_patient(*, case: Case, body: str) -> PatientPost:
     except Exception:  # the message is stored; the scan of record finishes the work
         logger.exception("messaging: inline handling of message %s failed", message.pk)
         reply = None
-    return PatientPost(message=message, reply=reply, crisis=bool(decision.signals))
+    return PatientPost(message=message, reply=reply, crisis=decision.text_crisis)
 
 
 @transaction.atomic
@@ -109,7 +109,8 @@ def _respond_inline(*, message: Message, decision, script, record) -> Message | 
     conversation.case = case
     message.conversation = conversation
     version = scripts.version_of(record, script)
-    if decision.signals:
+    store_message_scan(case=case, message=message, decision=decision, scan="inline")
+    if decision.text_crisis:
         handle_message_crisis(
             conversation=conversation, message=message, decision=decision, version=version,
             source="inline",

@@ -10,6 +10,7 @@ from triage.models.cases import (
 )
 from triage.models.choices import Acuity, Language
 from triage.models.consent import Consent, ConsentDocument
+from triage.models.crisis_models import CrisisModel, CrisisScan
 from triage.models.health import WorkerHeartbeat
 from triage.models.intake import Intake
 from triage.models.scripts import TriageScript
@@ -22,6 +23,8 @@ __all__ = [
     "CaseEvent",
     "Consent",
     "ConsentDocument",
+    "CrisisModel",
+    "CrisisScan",
     "CrisisSignal",
     "Intake",
     "Language",

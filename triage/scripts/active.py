@@ -11,6 +11,7 @@ from django.db import DatabaseError
 
 from accounts.models import Team
 from triage import engine
+from triage.crisis_models.active import warm as warm_crisis_model
 from triage.models import TriageScript
 
 logger = logging.getLogger(__name__)
@@ -58,8 +59,9 @@ def warm() -> None:
     except DatabaseError:
         # Not fatal: the scripts compile on first use instead.
         logger.warning("Could not read active triage scripts to warm them", exc_info=True)
+    warm_crisis_model()
     logger.info(
-        "Triage engine warm: default and %d active scripts in %.1f s",
+        "Triage engine warm: default and %d active scripts and the crisis model in %.1f s",
         count,
         time.monotonic() - started,
     )

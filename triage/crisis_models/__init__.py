@@ -1,0 +1,1 @@
+"""The crisis model beside the lexicon: its corpus, training, reports and lifecycle."""
