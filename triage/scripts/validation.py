@@ -10,11 +10,24 @@ from django.conf import settings
 from triage import engine
 
 
-def evaluate_cases(script: engine.Script, cases: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def evaluate_cases(
+    script: engine.Script,
+    cases: Iterable[Mapping[str, Any]],
+    model: engine.CrisisModel | None = None,
+) -> dict[str, Any]:
     """Sensitivity, specificity, PPV, NPV and the confusion matrix, overall and broken down
-    by language and age band, as JSON-able data (stored on the script as its report)."""
-    report = engine.evaluate(list(cases), lambda text: engine.scan(text, script))
-    return report.to_dict()
+    by language and age band, as JSON-able data (stored on the script as its report).
+
+    With a ``model``, the combined decision: the lexicon OR the model.
+    """
+
+    def scan(text: str) -> tuple:
+        signals = engine.scan(text, script)
+        if signals or model is None:
+            return signals
+        return ("model",) if model.probability(text) >= model.threshold else ()
+
+    return engine.evaluate(list(cases), scan).to_dict()
 
 
 def validation_report(script: engine.Script) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Team
 from triage import engine
+from triage.crisis_models.active import active_model, health
 from triage.models import TriageScript
 from triage.scripts.validation import evaluate_cases
 
@@ -15,7 +16,8 @@ from triage.scripts.validation import evaluate_cases
 class Command(BaseCommand):
     help = (
         "Run the crisis scan over FILE.jsonl (one {text, label: crisis|no_crisis, language?} "
-        "per line) and print sensitivity, specificity, PPV and NPV, overall and per language. "
+        "per line) and print sensitivity, specificity, PPV and NPV of the crisis decision (the "
+        "lexicon OR the active crisis model), overall and per language. "
         "The last line is one JSON object."
     )
 
@@ -26,18 +28,27 @@ class Command(BaseCommand):
             help="A script version as TEAM-vN (e.g. north-v3); default: the shipped script.",
         )
         parser.add_argument("--false-negatives", help="Write the missed crisis texts here.")
+        parser.add_argument(
+            "--lexicon-only", action="store_true", help="Leave the crisis model out."
+        )
 
     def handle(self, *args, file: str, script: str | None, false_negatives: str | None, **o):
         chosen = self._script(script)
+        model = None
+        if not o.get("lexicon_only"):
+            _, model = active_model()
+            if model is None:
+                raise CommandError(f"The crisis model cannot be loaded: {health()['error']}")
         try:
             cases = engine.load_cases(file)
         except (OSError, ValueError) as exc:
             raise CommandError(f"Could not read {file}: {exc}") from exc
         try:
-            report = evaluate_cases(chosen, cases)
+            report = evaluate_cases(chosen, cases, model)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Script {chosen.version}, {report['n']} messages\n")
+        using = f"crisis model {model.version}" if model else "no crisis model"
+        self.stdout.write(f"Script {chosen.version}, {using}, {report['n']} messages\n")
         self.stdout.write(_table(report))
         if false_negatives:
             with open(false_negatives, "w", encoding="utf-8") as out:
@@ -45,6 +56,7 @@ class Command(BaseCommand):
                     out.write(json.dumps(case, ensure_ascii=False) + "\n")
             self.stdout.write(f"False negatives written to {false_negatives}\n")
         summary = {key: report[key] for key in ("n", "sensitivity", "specificity", "ppv", "npv")}
+        summary["crisis_model"] = model.version if model else None
         summary["by_language"] = {
             lang: {k: v for k, v in figures.items() if k in summary}
             for lang, figures in report["by_language"].items()
