@@ -18,6 +18,7 @@ from triage.console import forms
 from triage.console.common import paging_enabled
 from triage.console.highlight import highlight
 from triage.console.screeners import screener_sections
+from triage.console.signals import model_readings, signal_name
 from triage.console.timers import annotate_timers
 from triage.models import AcuityOverride, Case, CaseEvent, CrisisSignal
 
@@ -40,6 +41,9 @@ def case_context(request: HttpRequest, case: Case) -> dict:
     intake = case.intake
     results = list(case.triage_results.select_related("script").order_by("created_at"))
     signals = list(case.signals.select_related("reviewed_by").order_by("created_at"))
+    for signal in signals:
+        signal.plain_name = signal_name(signal)
+    scans = list(case.crisis_scans.order_by("created_at"))
     events = list(case.events.select_related("actor").order_by("created_at"))
     overrides = list(
         case.overrides.select_related("requested_by", "confirmed_by").order_by("-created_at")
@@ -58,6 +62,7 @@ def case_context(request: HttpRequest, case: Case) -> dict:
         "latest_result": results[-1] if results else None,
         "screeners": screener_sections(intake, get_language()),
         "signals": signals,
+        "model_readings": model_readings(scans),
         "reason_segments": highlight(intake.reason, text_spans),
         "events": events,
         "overrides": overrides,
