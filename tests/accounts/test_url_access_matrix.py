@@ -326,6 +326,7 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "triage.consent": _ADMINS,
     "triage.intake": _ADMINS,
     "triage.triagescript": _ADMINS,
+    "triage.crisismodel": _ADMINS,
     "paging.oncallschedule": _ADMINS_AND_AUDITORS,
     "paging.escalationpolicy": _ADMINS_AND_AUDITORS,
     "paging.webhookendpoint": _ADMINS_AND_AUDITORS,

@@ -36,7 +36,8 @@ def test_it_shows_the_case_with_phi(client, team):
     for value in ("Dana Example", "+1 555 0100", "dana@example.org", "1990-04-02"):
         assert value in html
     assert case.reference in html
-    assert "phq9-moderate" in html and "default-1" in html  # rationale and script version
+    assert "PHQ-9 total in the moderate band" in html and "default-1" in html  # rationale
+    assert "phq9-moderate" not in html  # nurses read reasons, never rule ids
     assert "Little interest or pleasure in doing things" in html  # item by item
     assert "how difficult have these problems made it" in html  # the unscored question
     assert "Very difficult" in html  # ... and the patient's answer to it
@@ -203,3 +204,18 @@ def test_the_case_page_runs_a_constant_number_of_queries(client, team, django_as
     with django_assert_num_queries(len(first)):
         response = client.get(case_url(large))
     assert response.status_code == 200
+
+
+def test_it_shows_the_crisis_model_reading_in_words_and_marks_its_phrases(client, team):
+    from tests.factories.triage import make_intake
+    from triage.cases.opening import case_open_from_intake
+
+    signed_in(client, Role.NURSE, team)
+    text = "I keep planning how I would do it. I know the date."
+    case = case_open_from_intake(intake=make_intake(team=team, reason=text)).case
+
+    html = client.get(case_url(case)).content.decode()
+
+    assert "Crisis model on the Intake free text: high concern" in html
+    assert "It asks for a nurse at" in html
+    assert "<mark>" in html and "model.concern" not in html
