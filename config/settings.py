@@ -210,6 +210,9 @@ CRISIS_RESOURCES = env.json(
     },
 )
 
+# The clinic's own number, offered with the crisis lines when set ("+1 555 0100").
+CLINIC_PHONE = env.str("CLINIC_PHONE", default="")
+
 # Response targets per acuity (minutes): the queue timers and the overdue release.
 RESPONSE_TARGET_MINUTES = {
     "emergent": env.int("TARGET_EMERGENT_MINUTES", default=5),

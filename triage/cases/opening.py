@@ -215,16 +215,34 @@ def raise_page(*, case: Case, signals: list[CrisisSignal]) -> None:
     page_raise(case=case, signals=signals, reason="crisis")
 
 
-@transaction.atomic
-def case_open_from_intake(*, intake: Intake) -> CaseOpening:
-    """Triage a submitted intake inline, open its case, and page on any crisis signal.
+DRAFT_CRISIS = "Crisis during intake, not sent"
+# The intake steps scanned as soon as they are saved: the free text, and the ASQ's
+# question about thoughts of suicide right now.
+DRAFT_SCANNED_STEPS = ("reason", "asq_now")
 
-    Runs synchronously in the patient's request so the crisis page needs no wait; the
-    Celery scan of record re-runs the engine after commit and adds anything new.
-    """
-    record, script = active_script(intake.team)
-    version = version_label(record, script)
-    decision = run_engine(intake_facts(intake), script)
+
+def escalate(*, case: Case, acuity: str, crisis: bool, version: str) -> None:
+    """Raise a case's acuity or crisis flag from a later scan; never lower it."""
+    fields = []
+    if crisis and not case.crisis:
+        case.crisis = True
+        fields.append("crisis")
+    rank = Acuity.rank(acuity)
+    if rank < case.acuity_rank:
+        case.acuity, case.acuity_rank = acuity, rank
+        case.due_at = min(case.due_at, due_at(acuity, case.opened_at))
+        fields += ["acuity", "acuity_rank", "due_at"]
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.TRIAGED,
+            summary=f"Acuity raised to {acuity} by {version}",
+            data={"acuity": acuity, "script_version": version, "source": "scan"},
+        )
+    if fields:
+        case.save(update_fields=fields)
+
+
+def _new_case(intake: Intake, decision: engine.TriageDecision, summary: str) -> Case:
     now = timezone.now()
     case = Case.objects.create(
         intake=intake,
@@ -238,15 +256,20 @@ def case_open_from_intake(*, intake: Intake) -> CaseOpening:
         due_at=due_at(decision.acuity, now),
         needs_follow_up=bool(decision.advice_requests),
     )
+    CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.INTAKE_SUBMITTED, summary=summary)
+    return case
+
+
+def _record_triage(
+    *, case: Case, intake: Intake, decision: engine.TriageDecision, record, version: str
+) -> list[CrisisSignal]:
+    """Keep one inline triage: result, timeline, new signals and both scan readings."""
     store_result(
         case=case,
         decision=decision,
         record=record,
         version=version,
         source=TriageResult.Source.INTAKE,
-    )
-    CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.INTAKE_SUBMITTED, summary="Intake submitted"
     )
     CaseEvent.objects.create(
         case=case,
@@ -275,9 +298,76 @@ def case_open_from_intake(*, intake: Intake) -> CaseOpening:
             summary=f"{len(signals)} crisis signal(s)",
             data={"rule_ids": [s.rule_id for s in signals]},
         )
-    if decision.crisis:
+    return signals
+
+
+@transaction.atomic
+def case_open_from_intake(*, intake: Intake) -> CaseOpening:
+    """Triage a submitted intake inline, open its case, and page on any crisis signal.
+
+    Runs synchronously in the patient's request so the crisis page needs no wait; the
+    Celery scan of record re-runs the engine after commit and adds anything new. An
+    intake whose case was opened at a crisis during the intake joins that case: it is
+    triaged again with every answer, and never pages a second time.
+    """
+    record, script = active_script(intake.team)
+    version = version_label(record, script)
+    decision = run_engine(intake_facts(intake), script)
+    case = Case.objects.select_for_update().filter(intake=intake).first()
+    joined = case is not None
+    if case is None:
+        case = _new_case(intake, decision, "Intake submitted")
+    else:
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.INTAKE_SUBMITTED,
+            summary="Intake submitted (its case was opened at a crisis during the intake)",
+        )
+        escalate(case=case, acuity=decision.acuity, crisis=decision.crisis, version=version)
+        if decision.advice_requests and not case.needs_follow_up:
+            case.needs_follow_up = True
+            case.save(update_fields=["needs_follow_up"])
+    signals = _record_triage(
+        case=case, intake=intake, decision=decision, record=record, version=version
+    )
+    if decision.crisis and not (joined and case.pages.exists()):
         raise_page(case=case, signals=signals)
     transaction.on_commit(lambda: _enqueue_scan(case.pk))
+    return CaseOpening(case=case, decision=decision)
+
+
+def _step_facts(intake: Intake, step: str) -> engine.IntakeFacts:
+    if step == "reason":
+        return engine.IntakeFacts(
+            free_text=(intake.reason,) if intake.reason else (), language=intake.language
+        )
+    return engine.IntakeFacts(asq=intake_facts(intake).asq, language=intake.language)
+
+
+@transaction.atomic
+def case_open_from_draft(*, intake: Intake, step: str) -> CaseOpening | None:
+    """Scan what the patient just saved in an unsent intake; on a crisis, open its case
+    and page the on-call nurse now, whether or not the intake is ever sent.
+
+    ``step`` is one of DRAFT_SCANNED_STEPS. Returns None when there is no crisis. A
+    second crisis in the same draft joins the case and its page.
+    """
+    record, script = active_script(intake.team)
+    version = version_label(record, script)
+    decision = run_engine(_step_facts(intake, step), script)
+    if not decision.crisis:
+        return None
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    case = Case.objects.select_for_update().filter(intake=intake).first()
+    if case is None:
+        case = _new_case(intake, decision, DRAFT_CRISIS)
+    else:
+        escalate(case=case, acuity=decision.acuity, crisis=True, version=version)
+    signals = _record_triage(
+        case=case, intake=intake, decision=decision, record=record, version=version
+    )
+    if not case.pages.exists():
+        raise_page(case=case, signals=signals)
     return CaseOpening(case=case, decision=decision)
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from triage.cases.opening import (
+    escalate,
     intake_facts,
     raise_page,
     run_engine,
@@ -16,8 +17,7 @@ from triage.cases.opening import (
     store_scan,
     store_signals,
 )
-from triage.cases.targets import due_at
-from triage.models import Acuity, Case, CaseEvent, CrisisScan, CrisisSignal, TriageResult
+from triage.models import Case, CaseEvent, CrisisScan, CrisisSignal, Intake, TriageResult
 from triage.scripts.active import active_script, version_label
 
 logger = logging.getLogger(__name__)
@@ -30,6 +30,8 @@ def case_scan_of_record(*, case_id) -> TriageResult | None:
     existing = case.triage_results.filter(source=TriageResult.Source.SCAN_OF_RECORD).first()
     if existing is not None:
         return existing
+    if case.intake.status == Intake.Status.DRAFT:
+        return None  # opened at a crisis during the intake: scanned once it is sent
     record, script = active_script(case.team)
     version = version_label(record, script)
     decision = run_engine(intake_facts(case.intake), script)
@@ -67,31 +69,11 @@ def case_scan_of_record(*, case_id) -> TriageResult | None:
     return result
 
 
-def escalate(*, case: Case, acuity: str, crisis: bool, version: str) -> None:
-    """Raise a case's acuity or crisis flag from a later scan; never lower it."""
-    fields = []
-    if crisis and not case.crisis:
-        case.crisis = True
-        fields.append("crisis")
-    rank = Acuity.rank(acuity)
-    if rank < case.acuity_rank:
-        case.acuity, case.acuity_rank = acuity, rank
-        case.due_at = min(case.due_at, due_at(acuity, case.opened_at))
-        fields += ["acuity", "acuity_rank", "due_at"]
-        CaseEvent.objects.create(
-            case=case,
-            kind=CaseEvent.Kind.TRIAGED,
-            summary=f"Acuity raised to {acuity} by {version}",
-            data={"acuity": acuity, "script_version": version, "source": "scan"},
-        )
-    if fields:
-        case.save(update_fields=fields)
-
-
 def cases_missing_scan(older_than: timedelta = timedelta(minutes=1)):
     cutoff = timezone.now() - older_than
     return (
         Case.objects.filter(opened_at__lt=cutoff)
         .exclude(triage_results__source=TriageResult.Source.SCAN_OF_RECORD)
+        .exclude(intake__status=Intake.Status.DRAFT)
         .values_list("pk", flat=True)
     )

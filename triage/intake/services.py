@@ -6,6 +6,7 @@ Every state change is one function ``<entity>_<verb>(*, ...)`` under
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from accounts.models import Team
 from triage import phi
 from triage.intake import steps, tokens
 from triage.models import Consent, ConsentDocument, Intake
+
+logger = logging.getLogger(__name__)
 
 
 class IntakeError(Exception):
@@ -283,10 +286,34 @@ def intake_submit(*, intake: Intake) -> Submission:
     )
 
 
+def intake_crisis_check(*, intake: Intake, step: str) -> bool:
+    """Scan a step just saved (the free text, the ASQ's acute question) and, on a crisis,
+    open the case and page now, before the patient sends anything. True on a crisis.
+
+    A failure here never loses the patient's answers (already saved) and never blocks
+    the form: it is logged, and the submission scans everything again.
+    """
+    from triage.cases.opening import DRAFT_SCANNED_STEPS, case_open_from_draft
+
+    if step not in DRAFT_SCANNED_STEPS:
+        return False
+    try:
+        return case_open_from_draft(intake=intake, step=step) is not None
+    except Exception:
+        logger.exception("intake: the crisis scan of a saved step failed; the submission rescans")
+        return False
+
+
 @transaction.atomic
 def intake_discard(*, intake: Intake) -> None:
-    """Delete an unsent draft and its consent (the patient chose to start over)."""
-    intake = Intake.objects.select_for_update().filter(pk=intake.pk, status=Intake.Status.DRAFT)
+    """Delete an unsent draft and its consent (the patient chose to start over).
+
+    A draft that already opened a case (a crisis during the intake) is kept: the case
+    and its page stay with the nurses.
+    """
+    intake = Intake.objects.select_for_update(of=("self",)).filter(
+        pk=intake.pk, status=Intake.Status.DRAFT, case__isnull=True
+    )
     for row in intake:
         consent = row.consent
         row.delete()

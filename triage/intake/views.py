@@ -26,6 +26,8 @@ from triage.models import Case, Intake
 
 DRAFT_KEY = "intake_draft"
 DONE_KEY = "intake_done"
+# Where "Go back to the form" leads from the crisis screen shown during the intake.
+CRISIS_NOW_KEY = "intake_crisis_now"
 
 
 def _language() -> str:
@@ -191,6 +193,9 @@ def step(request: HttpRequest, key: str) -> HttpResponse:
                 intake=intake, step=key, data=form.cleaned_data, complete=valid,
                 language=_language(),
             )  # fmt: skip
+            if services.intake_crisis_check(intake=intake, step=key):
+                request.session[CRISIS_NOW_KEY] = _after_save(key, intake) if valid else key
+                return redirect("intake:crisis_now")
             if valid:
                 return redirect("intake:step", _after_save(key, intake))
         status = 400
@@ -326,6 +331,21 @@ def crisis(request: HttpRequest) -> HttpResponse:
             {"case": case, "status_link": link, "link_days": settings.STATUS_LINK_DAYS},
         )
     )
+
+
+@no_phi
+@require_safe
+def crisis_now(request: HttpRequest) -> HttpResponse:
+    """The crisis screen during the intake: the nurse is paged already; the form waits."""
+    intake = _draft(request)
+    case = Case.objects.filter(intake=intake).first() if intake else None
+    if case is None:
+        return redirect("intake:start")
+    next_step = request.session.get(CRISIS_NOW_KEY) or _resume_key(intake)
+    if next_step not in steps.KEYS:
+        next_step = _resume_key(intake)
+    context = {"case": case, "next_step": next_step}
+    return _private(render(request, "triage/intake/crisis_now.html", context))
 
 
 @no_phi

@@ -11,8 +11,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from triage import engine
-from triage.cases.opening import raise_page, run_engine, store_scan, store_signals
-from triage.cases.scanning import escalate
+from triage.cases.opening import escalate, raise_page, run_engine, store_scan, store_signals
 from triage.messaging.models import Conversation, Message
 from triage.models import Case, CaseEvent, CrisisScan, CrisisSignal
 
