@@ -134,3 +134,21 @@ def test_the_scan_of_record_waits_for_the_intake_to_be_sent(client):
 
     assert case_scan_of_record(case_id=case.pk) is None
     assert list(cases_missing_scan()) == []
+
+
+def test_the_queue_and_the_case_page_say_the_intake_was_not_sent(client):
+    from accounts.roles import Role
+    from tests.factories.accounts import login_verified, make_staff
+
+    reach_reason(client)
+    post(client, step_url("reason"), {"reason": CRISIS_TEXT})
+    case = Case.objects.get()
+    nurse = make_staff(Role.NURSE, team=case.team)
+    staff = client.__class__()
+    login_verified(staff, nurse)
+
+    queue = staff.get(reverse("console:home")).content.decode()
+    page = staff.get(reverse("console:case", args=[case.pk])).content.decode()
+
+    assert "Crisis during intake, not sent" in queue
+    assert 'id="not-sent"' in page

@@ -34,7 +34,7 @@ PAGE_SIZE = 50
 QUEUE_FIELDS = (
     "id", "reference", "team__name", "status", "acuity", "acuity_rank", "crisis", "flagged",
     "opened_at", "due_at", "claimed_at", "claimed_by__username", "claimed_by__first_name",
-    "claimed_by__last_name",
+    "claimed_by__last_name", "intake__status",
 )  # fmt: skip
 
 
@@ -46,7 +46,7 @@ def _queue(request: HttpRequest) -> dict:
     cases = (
         visible_cases(user)
         .filter(status__in=[Case.Status.OPEN, Case.Status.CLAIMED])
-        .select_related("team", "claimed_by")
+        .select_related("team", "claimed_by", "intake")
         .only(*QUEUE_FIELDS)
         .order_by("acuity_rank", "opened_at", "id")
     )
@@ -70,6 +70,7 @@ def _queue(request: HttpRequest) -> dict:
         "labels": {
             "flagged": _("Flagged"),
             "crisis": _("Crisis"),
+            "not_sent": _("Crisis during intake, not sent"),
             "no_crisis": _("No crisis signal"),
             "claim": _("Claim"),
         },
