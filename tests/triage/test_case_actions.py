@@ -384,6 +384,21 @@ def test_a_missed_signal_makes_the_case_a_crisis_case(team, nurse):
     assert audit_changes(case) == ["missed_signal"]
 
 
+def test_a_missed_signal_on_a_routine_case_makes_it_emergent_and_pages(team, nurse):
+    case = make_triaged_case(team, acuity="routine")
+    assert not case.pages.exists()
+
+    signal = actions.signal_record_missed(
+        case=case, user=nurse, category="suicide", note="Goodbye message to their sister"
+    )
+
+    case = Case.objects.get(pk=case.pk)
+    assert (case.acuity, case.crisis) == ("emergent", True)
+    page = case.pages.get()
+    assert list(page.signals.all()) == [signal]
+    assert case.events.filter(summary="Acuity raised to emergent by staff").exists()
+
+
 # ---- disposition -------------------------------------------------------------------------
 
 

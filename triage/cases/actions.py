@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import has_role
 from audit.models import AccessEvent
 from audit.services import record_access
+from triage.cases.opening import escalate, raise_page
 from triage.cases.targets import due_at
 from triage.models import (
     Acuity,
@@ -363,9 +364,10 @@ def signal_record_missed(*, case: Case, user, category: str, note: str) -> Crisi
         reviewed_by=user,
         reviewed_at=_now(),
     )
-    if not case.crisis:
-        case.crisis = True
-        case.save(update_fields=["crisis"])
+    # A missed crisis is a crisis case like any other: emergent, and a person is paged
+    # (or the open page gets the signal), never "Routine" with a crisis flag.
+    escalate(case=case, acuity=Acuity.EMERGENT, crisis=True, version="staff")
+    raise_page(case=case, signals=[signal])
     _event(
         case,
         CaseEvent.Kind.SIGNAL,

@@ -141,7 +141,10 @@ def missed_signal(request: HttpRequest, case: Case) -> None:
     if not form.is_valid():
         return _form_error(request, form)
     services.signal_record_missed(case=case, user=request.user, **form.cleaned_data)
-    messages.success(request, _("Missed signal recorded; the case is marked as a crisis."))
+    messages.success(
+        request,
+        _("Missed signal recorded: the case is now an emergent crisis case and on call is paged."),
+    )
 
 
 @case_action
