@@ -11,16 +11,15 @@ from __future__ import annotations
 import logging
 import threading
 from functools import lru_cache
-from pathlib import Path
 
 from django.db import DatabaseError
 
-from triage.engine.crisis_model import CrisisModel, CrisisModelError
+from triage.engine.crisis_model import SHIPPED_MODEL_PATH, CrisisModel, CrisisModelError
 from triage.models import CrisisModel as CrisisModelRecord
 
 logger = logging.getLogger(__name__)
 
-SHIPPED_ARTIFACT = Path(__file__).resolve().parents[1] / "engine" / "data" / "crisis_model.npz"
+SHIPPED_ARTIFACT = SHIPPED_MODEL_PATH
 
 _state_lock = threading.Lock()
 _last_error: str | None = None

@@ -42,7 +42,9 @@ def _labels(rows: Sequence[Mapping[str, Any]]) -> np.ndarray:
 
 
 def _fit(x, y, c: float) -> LogisticRegression:
-    model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000)
+    model = LogisticRegression(
+        C=c, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=0
+    )
     return model.fit(x, y)
 
 

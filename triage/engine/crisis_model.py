@@ -30,12 +30,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 __all__ = [
     "FORMAT",
+    "SHIPPED_MODEL_PATH",
     "CrisisModel",
     "CrisisModelError",
     "ModelScore",
@@ -46,6 +48,8 @@ __all__ = [
 ]
 
 FORMAT = "triage-crisis-model/1"
+# The model shipped with this release (rebuilt by `manage.py crisis_model train --out`).
+SHIPPED_MODEL_PATH = Path(__file__).resolve().parent / "data" / "crisis_model.npz"
 CHAR_NGRAMS = (2, 5)
 _WORD = re.compile(r"\w+")
 # Emoji and other symbols count as words of their own ("💀", "😭"); ASCII punctuation
@@ -84,14 +88,16 @@ def _word_features(words: Sequence[str]) -> list[str]:
     return out
 
 
-def _char_features(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _char_features(word: str) -> tuple[str, ...]:
+    # Cached: patients' words repeat, and this is most of the model's time.
     padded = f" {word} "
     lo, hi = CHAR_NGRAMS
-    return [
+    return tuple(
         "c" + padded[i : i + n]
         for n in range(lo, min(hi, len(padded)) + 1)
         for i in range(len(padded) - n + 1)
-    ]
+    )
 
 
 def features(text: str) -> list[str]:
@@ -288,8 +294,8 @@ class CrisisModel:
         weights = self._weights
         per_word = [0.0] * len(toks)
         for i, (word, _, _) in enumerate(toks):
-            feats = ["w " + word, *_char_features(word)]
-            per_word[i] += sum(vector.get(f, 0.0) * weights[f][1] for f in feats if f in vector)
+            feats = ("w " + word, *_char_features(word))
+            per_word[i] += sum(vector[f] * weights[f][1] for f in feats if f in vector)
             if i + 1 < len(toks):
                 pair = f"w {word} {toks[i + 1][0]}"
                 if pair in vector:
