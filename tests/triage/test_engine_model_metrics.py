@@ -7,6 +7,7 @@ from triage.engine.model_metrics import (
     expected_calibration_error,
     reliability,
     roc_auc,
+    wilson_interval,
 )
 
 
@@ -48,3 +49,11 @@ def test_figures_stay_between_zero_and_one(pairs):
     for value in (roc_auc(labels, scores), average_precision(labels, scores)):
         assert value is None or 0.0 <= value <= 1.0 + 1e-9
     assert 0.0 <= expected_calibration_error(labels, scores) <= 1.0
+
+
+def test_the_wilson_interval_holds_the_proportion_and_narrows_with_more_data():
+    low, high = wilson_interval(95, 100)
+    assert low < 0.95 < high and high - low < 0.1
+    wide_low, wide_high = wilson_interval(19, 20)
+    assert wide_high - wide_low > high - low
+    assert wilson_interval(0, 0) is None and wilson_interval(10, 10)[1] == 1.0

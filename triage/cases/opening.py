@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -125,7 +126,7 @@ def store_scan(
                 model_version=score.version if score else "",
                 model_probability=score.probability if score else None,
                 model_threshold=score.threshold if score else None,
-                crisis=bool(signals) or bool(score and score.flagged),
+                crisis=engine.crisis_decision(bool(signals), score),
             )
         )
     return CrisisScan.objects.bulk_create(rows)
@@ -184,9 +185,7 @@ def store_signals(
     stored += [row for row, created in _model_signals(case, decision, source, source_id) if created]
     # Screener answers that are crisis signals (PHQ-9 item 9, a positive ASQ, ...).
     screener_reasons = [
-        r
-        for r in decision.reasons
-        if r.crisis and not r.rule_id.startswith(("text.", engine.MODEL_REASON_ID))
+        r for r in decision.reasons if r.crisis and not r.rule_id.startswith(("text.", "model."))
     ]
     for reason in screener_reasons:
         row, created = CrisisSignal.objects.get_or_create(
@@ -221,8 +220,14 @@ DRAFT_CRISIS = "Crisis during intake, not sent"
 DRAFT_SCANNED_STEPS = ("reason", "asq_now")
 
 
-def escalate(*, case: Case, acuity: str, crisis: bool, version: str) -> None:
-    """Raise a case's acuity or crisis flag from a later scan; never lower it."""
+def escalate(
+    *, case: Case, acuity: str, crisis: bool, version: str, since: datetime | None = None
+) -> None:
+    """Raise a case's acuity or crisis flag from a later scan; never lower it.
+
+    The raised acuity's target counts from ``since`` (a patient message's time: a
+    crisis written days after the intake gets its own timer), else from the opening.
+    """
     fields = []
     if crisis and not case.crisis:
         case.crisis = True
@@ -230,7 +235,12 @@ def escalate(*, case: Case, acuity: str, crisis: bool, version: str) -> None:
     rank = Acuity.rank(acuity)
     if rank < case.acuity_rank:
         case.acuity, case.acuity_rank = acuity, rank
-        case.due_at = min(case.due_at, due_at(acuity, case.opened_at))
+        start = since or case.opened_at
+        target = due_at(acuity, start)
+        # A raise never moves a deadline still running later; one already missed when
+        # the new clock starts is not the new acuity's deadline.
+        if not start < case.due_at < target:
+            case.due_at = target
         fields += ["acuity", "acuity_rank", "due_at"]
         CaseEvent.objects.create(
             case=case,

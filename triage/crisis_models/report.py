@@ -12,12 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from triage import engine
+from triage.engine.crisis_model import crisis_decision
 from triage.engine.evaluation import Confusion
 from triage.engine.model_metrics import (
     average_precision,
     expected_calibration_error,
     reliability,
     roc_auc,
+    wilson_interval,
 )
 
 MIN_GROUP = 10  # groups smaller than this are hidden (too few to mean anything)
@@ -25,16 +27,27 @@ UNKNOWN = "unknown"
 
 
 def _figures(
-    labels: Sequence[bool], lexicon: Sequence[bool], probabilities: Sequence[float], tau: float
+    labels: Sequence[bool],
+    lexicon: Sequence[bool],
+    probabilities: Sequence[float],
+    model_: engine.CrisisModel,
 ) -> dict[str, Any]:
+    tau = model_.threshold
     model = [p >= tau for p in probabilities]
-    combined = [a or b for a, b in zip(lexicon, model, strict=True)]
+    combined = [
+        crisis_decision(lx, engine.ModelScore(p, tau, "", (), model_.set_aside_below))
+        for lx, p in zip(lexicon, probabilities, strict=True)
+    ]
 
     def confusion(predicted: Sequence[bool]) -> dict[str, Any]:
         c = Confusion()
         for y, p in zip(labels, predicted, strict=True):
             c = c.add("crisis" if y else "no_crisis", p)
-        return c.to_dict()
+        return {
+            **c.to_dict(),
+            "sensitivity_ci": wilson_interval(c.tp, c.tp + c.fn),
+            "specificity_ci": wilson_interval(c.tn, c.tn + c.fp),
+        }
 
     return {
         **confusion(combined),
@@ -68,11 +81,11 @@ def evaluate_rows(
     labels = [row["label"] == "crisis" for row in rows]
     lexicon = [bool(engine.scan(row["text"], script)) for row in rows]
     probabilities = [model.probability(row["text"]) for row in rows]
-    tau = model.threshold
     report = {
         "model_version": model.version,
-        "threshold": tau,
-        **_figures(labels, lexicon, probabilities, tau),
+        "threshold": model.threshold,
+        "set_aside_below": model.set_aside_below,
+        **_figures(labels, lexicon, probabilities, model),
         "reliability": [
             {
                 "lower": b.lower,
@@ -100,7 +113,7 @@ def evaluate_rows(
                 [labels[i] for i in idx],
                 [lexicon[i] for i in idx],
                 [probabilities[i] for i in idx],
-                tau,
+                model,
             )
             for key, idx in sorted(groups.items())
             if len(idx) >= MIN_GROUP

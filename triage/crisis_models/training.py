@@ -8,6 +8,9 @@ training from a clean clone reproduces the shipped artifact's figures.
 * The threshold is the highest probability that still flags at least
   ``SENSITIVITY_TARGET`` of validation's crisis messages (the model alone; the lexicon
   only adds to what it flags).
+* The set-aside floor is the highest probability under which at most
+  ``SET_ASIDE_MAX_SHARE`` of validation's crisis messages that the lexicon matches fall:
+  under it, the model may overrule a lexicon match (see engine.crisis_model).
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from triage.engine import default_script, scan
 from triage.engine.crisis_model import CrisisModel, features
 from triage.engine.model_metrics import average_precision
 
 SENSITIVITY_TARGET = 0.98
-C_GRID = (1.0, 3.0, 10.0, 30.0)
+SET_ASIDE_MAX_SHARE = 0.01
+C_GRID = (3.0, 10.0, 30.0, 100.0)
 MIN_DF = 2
 
 
@@ -57,6 +62,18 @@ def choose_threshold(
         raise ValueError("validation has no crisis messages")
     allowed_misses = math.floor((1 - target) * len(crisis) + 1e-9)
     return float(min(max(crisis[allowed_misses], 1e-6), 1 - 1e-6))
+
+
+def choose_set_aside(
+    labels: Sequence[bool], lexicon: Sequence[bool], probabilities: Sequence[float]
+) -> float:
+    """The floor under which at most SET_ASIDE_MAX_SHARE of the lexicon's true crisis
+    matches fall (they are set aside strictly under it)."""
+    matched = sorted(p for p, y, lx in zip(probabilities, labels, lexicon, strict=True) if y and lx)
+    if not matched:
+        return 0.0
+    allowed = math.floor(SET_ASIDE_MAX_SHARE * len(matched) + 1e-9)
+    return float(matched[allowed])
 
 
 def train(
@@ -118,7 +135,11 @@ def train(
     # in float64; the artifact stores float32. The threshold is re-derived from the
     # artifact's own probabilities so rounding can never drop a validation crisis below it.
     own = [model.probability(row["text"]) for row in validation_rows]
-    threshold = choose_threshold(y_val.astype(bool).tolist(), own, sensitivity_target)
+    labels = y_val.astype(bool).tolist()
+    threshold = choose_threshold(labels, own, sensitivity_target)
+    script = default_script()
+    lexicon = [bool(scan(row["text"], script)) for row in validation_rows]
+    set_aside_below = min(choose_set_aside(labels, lexicon, own), threshold / 2)
     model = CrisisModel.from_parts(
         terms=terms,
         idf=vectorizer.idf_.tolist(),
@@ -126,6 +147,7 @@ def train(
         intercept=float(classifier.intercept_[0]),
         calibration=(a, b),
         threshold=threshold,
-        meta=model.meta,
+        meta={**model.meta, "set_aside_max_share": SET_ASIDE_MAX_SHARE},
+        set_aside_below=set_aside_below,
     )
     return TrainingRun(model=model, chosen_c=chosen, validation_pr_auc=scores)

@@ -6,7 +6,13 @@ admin (to validate a script before approval) and benchmarks alike.
 
 from .advice import AdviceRequest, detect_medical_advice
 from .crisis import SELF, THIRD_PARTY, Signal, scan
-from .crisis_model import CrisisModel, CrisisModelError, ModelScore, concern_level
+from .crisis_model import (
+    CrisisModel,
+    CrisisModelError,
+    ModelScore,
+    concern_level,
+    crisis_decision,
+)
 from .evaluation import Confusion, EvaluationReport, evaluate, format_table, load_cases
 from .lexicon import CATEGORIES, CompiledLexicon, LexiconError, compile_lexicon
 from .normalize import normalize
@@ -63,6 +69,7 @@ __all__ = [
     "acuity_rank",
     "compile_lexicon",
     "concern_level",
+    "crisis_decision",
     "default_script",
     "detect_medical_advice",
     "evaluate",

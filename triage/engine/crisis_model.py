@@ -2,8 +2,12 @@
 
 It reads paraphrase and misspelling that a phrase list cannot ("i want 2 die", "no le veo
 sentido a seguir"), and is used beside the lexicon, never instead of it: a message is a
-crisis when the lexicon matches OR the calibrated probability reaches the version's
-threshold.
+crisis when the calibrated probability reaches the version's threshold, or when the
+lexicon matches, unless the model is all but sure there is no crisis (probability under
+``set_aside_below``, e.g. "I attempted suicide years ago and I'm doing well now"). That
+floor is set on validation so that it sets aside at most 1% of the lexicon's true crisis
+matches; a match set aside is still shown to the nurse, it just does not page
+(``crisis_decision``).
 
 The model is data, not code. An artifact is a NumPy ``.npz`` file read with
 ``allow_pickle=False``: the vocabulary, each term's IDF weight and coefficient, and a JSON
@@ -43,6 +47,7 @@ __all__ = [
     "ModelScore",
     "Phrase",
     "concern_level",
+    "crisis_decision",
     "features",
     "tokens",
 ]
@@ -131,10 +136,24 @@ class ModelScore:
     threshold: float
     version: str
     phrases: tuple[Phrase, ...] = ()
+    set_aside_below: float = 0.0
 
     @property
     def flagged(self) -> bool:
         return self.probability >= self.threshold
+
+    @property
+    def sets_aside_lexicon(self) -> bool:
+        """Whether a lexicon match in this text is set aside (the model is all but sure)."""
+        return self.probability < self.set_aside_below
+
+
+def crisis_decision(lexicon_match: bool, score: ModelScore | None) -> bool:
+    """The crisis decision for one text: the model's flag, or a lexicon match the model
+    does not set aside. Without a model, the lexicon alone."""
+    if score is None:
+        return lexicon_match
+    return score.flagged or (lexicon_match and not score.sets_aside_lexicon)
 
 
 def concern_level(probability: float, threshold: float) -> str:
@@ -161,11 +180,13 @@ class CrisisModel:
         threshold: float,
         meta: Mapping[str, Any],
         version: str,
+        set_aside_below: float = 0.0,
     ) -> None:
         self._weights = weights  # term -> (idf, coefficient)
         self.intercept = intercept
         self.calibration = calibration  # Platt: p = 1 / (1 + exp(-(a * z + b)))
         self.threshold = threshold
+        self.set_aside_below = set_aside_below
         self.meta = dict(meta)
         self.version = version
 
@@ -182,10 +203,11 @@ class CrisisModel:
         calibration: tuple[float, float],
         threshold: float,
         meta: Mapping[str, Any] | None = None,
+        set_aside_below: float = 0.0,
     ) -> CrisisModel:
         """A model from its numbers (what training produces); rounds them to float32."""
         arrays = _arrays(terms, idf, coef)
-        header = _header(intercept, calibration, threshold, meta or {})
+        header = _header(intercept, calibration, threshold, meta or {}, set_aside_below)
         return cls._build(arrays, header)
 
     @classmethod
@@ -208,7 +230,9 @@ class CrisisModel:
         idf = [self._weights[t][0] for t in terms]
         coef = [self._weights[t][1] for t in terms]
         arrays = _arrays(terms, idf, coef)
-        header = _header(self.intercept, self.calibration, self.threshold, self.meta)
+        header = _header(
+            self.intercept, self.calibration, self.threshold, self.meta, self.set_aside_below
+        )
         buffer = io.BytesIO()
         np.savez_compressed(buffer, **arrays, header=_as_bytes(_canonical(header)))
         return buffer.getvalue()
@@ -228,10 +252,13 @@ class CrisisModel:
             a, b = (float(x) for x in header["calibration"])
             threshold = float(header["threshold"])
             intercept = float(header["intercept"])
+            set_aside_below = float(header.get("set_aside_below", 0.0))
         except (KeyError, TypeError, ValueError) as exc:
             raise CrisisModelError(f"the artifact's header is incomplete: {exc}") from exc
         if not (0.0 < threshold < 1.0) or not all(map(math.isfinite, (a, b, intercept))):
             raise CrisisModelError("the threshold must lie between 0 and 1")
+        if not (0.0 <= set_aside_below < threshold):
+            raise CrisisModelError("the set-aside floor must lie between 0 and the threshold")
         digest = hashlib.sha256()
         digest.update(_canonical(header).encode())
         for array in (arrays["terms"], idf, coef):
@@ -244,6 +271,7 @@ class CrisisModel:
             threshold=threshold,
             meta=header.get("meta", {}),
             version="cm-" + digest.hexdigest()[:12],
+            set_aside_below=set_aside_below,
         )
 
     # ---- inference ------------------------------------------------------------
@@ -278,13 +306,19 @@ class CrisisModel:
     def score(self, text: str, *, explain: bool = True) -> ModelScore:
         """The calibrated probability, and the phrases that raised it most when asked."""
         if not explain:
-            return ModelScore(self.probability(text), self.threshold, self.version)
+            return ModelScore(
+                self.probability(text), self.threshold, self.version, (), self.set_aside_below
+            )
         toks = tokens(text)
         words = [w for w, _, _ in toks]
         vector = self._vector(_word_features(words) + [c for w in words for c in _char_features(w)])
         z = self.intercept + sum(v * self._weights[f][1] for f, v in vector.items())
         return ModelScore(
-            self.calibrate(z), self.threshold, self.version, self._phrases(text, toks, vector)
+            self.calibrate(z),
+            self.threshold,
+            self.version,
+            self._phrases(text, toks, vector),
+            self.set_aside_below,
         )
 
     def _phrases(
@@ -339,13 +373,18 @@ def _arrays(terms: Sequence[str], idf: Sequence[float], coef: Sequence[float]) -
 
 
 def _header(
-    intercept: float, calibration: tuple[float, float], threshold: float, meta: Mapping
+    intercept: float,
+    calibration: tuple[float, float],
+    threshold: float,
+    meta: Mapping,
+    set_aside_below: float,
 ) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "intercept": float(np.float32(intercept)),
         "calibration": [float(np.float32(x)) for x in calibration],
         "threshold": float(np.float32(threshold)),
+        "set_aside_below": float(np.float32(set_aside_below)),
         "meta": dict(meta),
     }
 

@@ -6,6 +6,7 @@ guard compute them the same way. Labels are booleans (True = crisis).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,7 +16,18 @@ __all__ = [
     "expected_calibration_error",
     "reliability",
     "roc_auc",
+    "wilson_interval",
 ]
+
+
+def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The 95% Wilson score interval of a proportion (None when n is 0)."""
+    if not n:
+        return None
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def roc_auc(labels: Sequence[bool], scores: Sequence[float]) -> float | None:

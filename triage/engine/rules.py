@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from .advice import AdviceRequest, detect_medical_advice
 from .crisis import Signal, scan
-from .crisis_model import CrisisModel, ModelScore, concern_level
-from .rules_spec import ROUTINE, URGENT, Acuity, RuleSpec, acuity_rank, max_acuity
+from .crisis_model import CrisisModel, ModelScore, concern_level, crisis_decision
+from .rules_spec import ROUTINE, SOON, URGENT, Acuity, RuleSpec, acuity_rank, max_acuity
 from .screeners import (
     ScreenerResult,
     frequency_words,
@@ -29,6 +29,7 @@ __all__ = ["IntakeFacts", "Reason", "TriageDecision", "triage"]
 
 DEFAULT_REASON_ID = "default.routine"
 MODEL_REASON_ID = "model.concern"
+SET_ASIDE_REASON_ID = "model.set_aside"
 # A text only the model flags is a crisis (paged) at the acuity of a medium-severity
 # lexicon signal: a nurse reads it soon and decides, rather than an emergency response.
 MODEL_ACUITY = URGENT
@@ -100,8 +101,12 @@ class TriageDecision:
 
     @property
     def text_crisis(self) -> bool:
-        """Whether the free text alone is a crisis: a lexicon signal or the model."""
-        return bool(self.signals) or self.model_flagged
+        """Whether the free text alone is a crisis (``crisis_decision`` on some text)."""
+        scores = self.model_by_text or (None,) * len(self.signals_by_text)
+        return any(
+            crisis_decision(bool(signals), score)
+            for signals, score in zip(self.signals_by_text, scores, strict=True)
+        )
 
     @property
     def model_flagged(self) -> bool:
@@ -186,6 +191,15 @@ def _model_reason(scores: Sequence[ModelScore | None]) -> Reason | None:
     return Reason(MODEL_REASON_ID, f"{text}: {phrases}" if phrases else text, MODEL_ACUITY, True)
 
 
+def _set_aside_reason(signals: Sequence[Signal], score: ModelScore) -> Reason:
+    quoted = "; ".join(dict.fromkeys(f"“{s.matched}”" for s in signals))
+    text = (
+        f"Phrase list matched {quoted}, but the crisis model reads almost no concern"
+        f" ({score.probability:.2f}): not paged; read it yourself"
+    )
+    return Reason(SET_ASIDE_REASON_ID, text, SOON, False)
+
+
 def triage(
     facts: IntakeFacts, script: Script | None = None, model: CrisisModel | None = None
 ) -> TriageDecision:
@@ -203,10 +217,16 @@ def triage(
     advice_by_text = tuple(
         detect_medical_advice(t, script.compiled_advice) for t in facts.free_text
     )
-    signals = [s for group in signals_by_text for s in group]
     advice = [a for group in advice_by_text for a in group]
     model_by_text = tuple(model.score(t) if model else None for t in facts.free_text)
     reasons: list[Reason] = []
+    # Signals in a text the model sets aside fire no crisis rule (see crisis_decision).
+    signals = []
+    for group, score in zip(signals_by_text, model_by_text, strict=True):
+        if group and score is not None and score.sets_aside_lexicon:
+            reasons.append(_set_aside_reason(group, score))
+        else:
+            signals += group
     for rule in script.rules:
         if rule.kind == "screener":
             result = results.get(rule.screener or "")

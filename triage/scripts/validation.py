@@ -18,14 +18,15 @@ def evaluate_cases(
     """Sensitivity, specificity, PPV, NPV and the confusion matrix, overall and broken down
     by language and age band, as JSON-able data (stored on the script as its report).
 
-    With a ``model``, the combined decision: the lexicon OR the model.
+    With a ``model``, the combined decision (``engine.crisis_decision``).
     """
 
     def scan(text: str) -> tuple:
         signals = engine.scan(text, script)
-        if signals or model is None:
+        if model is None:
             return signals
-        return ("model",) if model.probability(text) >= model.threshold else ()
+        score = model.score(text, explain=False)
+        return ("crisis",) if engine.crisis_decision(bool(signals), score) else ()
 
     return engine.evaluate(list(cases), scan).to_dict()
 
