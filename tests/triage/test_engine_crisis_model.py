@@ -141,3 +141,36 @@ def test_the_lexicon_still_flags_what_the_model_does_not():
     facts = engine.IntakeFacts(free_text=("I want to kill myself tonight, the movie is over",))
     decision = engine.triage(facts, model=toy_model(threshold=0.999))
     assert decision.crisis and decision.signals and not decision.model_flagged
+
+
+def test_a_lexicon_match_the_model_is_all_but_sure_of_is_set_aside_and_not_a_crisis():
+    text = "I want to kill myself, said the man in the movie"
+    model = CrisisModel.from_parts(
+        terms=["w movie"], idf=[1.0], coef=[-9.0], intercept=0.0, calibration=(1.0, 0.0),
+        threshold=0.5, set_aside_below=0.01,
+    )  # fmt: skip
+    decision = engine.triage(engine.IntakeFacts(free_text=(text,)), model=model)
+
+    assert decision.signals  # the phrase list still matched, and the nurse sees it
+    assert not decision.crisis and not decision.text_crisis
+    assert decision.acuity == "soon"
+    reason = next(r for r in decision.reasons if r.rule_id == "model.set_aside")
+    assert "read it yourself" in reason.text
+
+
+def test_without_a_set_aside_floor_every_lexicon_match_counts():
+    from triage.engine.crisis_model import ModelScore, crisis_decision
+
+    assert crisis_decision(True, ModelScore(0.0001, 0.5, "v"))
+    assert not crisis_decision(True, ModelScore(0.0001, 0.5, "v", (), 0.01))
+    assert crisis_decision(True, ModelScore(0.02, 0.5, "v", (), 0.01))
+    assert crisis_decision(False, ModelScore(0.6, 0.5, "v", (), 0.01))
+    assert crisis_decision(True, None) and not crisis_decision(False, None)
+
+
+def test_a_set_aside_floor_over_the_threshold_is_refused():
+    with pytest.raises(CrisisModelError, match="set-aside floor"):
+        CrisisModel.from_parts(
+            terms=["w a"], idf=[1.0], coef=[1.0], intercept=0.0, calibration=(1.0, 0.0),
+            threshold=0.2, set_aside_below=0.3,
+        )  # fmt: skip
