@@ -1,7 +1,12 @@
 """Crisis paging end to end: 200 crisis intakes through HTTP, 20 at a time, to a real
 web server (gunicorn, 2 workers) with a real Celery worker (2 processes) and beat on
-Redis; prints p50/p95/p99 of the time from submitting the intake to the first
-notification sent, and checks that every page was sent.
+Redis; prints p50/p95/p99 of the time from saving the step where the patient wrote the
+crisis (the reason for contact) to the first notification sent, checks that every page
+was sent and that no case was paged twice.
+
+Half the patients close the tab on the crisis screen (the nurse must still be paged);
+the other half go back to the form, answer every page and send it (the same case, no
+second page).
 
     .venv/bin/python benchmarks/paging.py
     .venv/bin/python benchmarks/paging.py --intakes 50 --concurrency 10
@@ -165,7 +170,7 @@ CRISIS_PAGES = [
         "phone": "555-010-0000", "email": "bench@example.org",
         "preferred_contact": "phone", "voicemail_ok": "no",
     }),
-    ("reason", {"reason": "I have been feeling very low for weeks."}),
+    ("reason", {"reason": "I'm going to end it tonight, the pills are counted out."}),
     ("phq9", {**{f"q{n}": "1" for n in range(1, 9)}, "q9": "3"}),
     ("gad7", {f"q{n}": "2" for n in range(1, 8)}),
     ("asq", {"q1": "no", "q2": "no", "q3": "yes", "q4": "no"}),
@@ -176,8 +181,11 @@ CRISIS_PAGES = [
 REFERENCE = re.compile(r'class="reference-code">([A-Z0-9]{4}-[A-Z0-9]{4})<')
 
 
-def one_intake(base: str, trace: bool = False) -> tuple[str, float]:
-    """Walk the intake; returns (case reference, time the final submission was sent)."""
+def one_intake(base: str, trace: bool = False, n: int = 0) -> tuple[str, float]:
+    """Walk the intake; returns (case reference, time the crisis step was sent).
+
+    Odd-numbered patients close the tab on the crisis screen; the others go on and send.
+    """
     browser = Browser(base)
     timings = []
 
@@ -189,17 +197,25 @@ def one_intake(base: str, trace: bool = False) -> tuple[str, float]:
 
     timed("consent page", browser.get, "/intake/consent/")
     timed("consent", browser.post, "/intake/consent/", {"agree": "on"})
+    crisis_at, reference = None, None
     for key, data in CRISIS_PAGES:
-        timed(key, browser.post, f"/intake/step/{key}/", data)
-    submitted_at = time.time()
-    # Follows the redirect to the crisis page, as a browser does.
+        if key == "reason":
+            crisis_at = time.time()
+        # Follows the redirect to the crisis screen, as a browser does.
+        html = timed(key, browser.post, f"/intake/step/{key}/", data)
+        if key == "reason":
+            match = REFERENCE.search(html)
+            if match is None:
+                raise RuntimeError("no crisis screen after the crisis step")
+            reference = match.group(1)
+            if n % 2:
+                return reference, crisis_at  # the tab is closed here
     html = timed("review+submit", browser.post, "/intake/step/review/", {})
     if trace:
         print("warm-up intake, one request at a time: " + ", ".join(timings))
-    match = REFERENCE.search(html)
-    if match is None:
-        raise RuntimeError("no reference on the page after submission")
-    return match.group(1), submitted_at
+    if reference not in html:
+        raise RuntimeError("the sent intake did not join the case of its crisis step")
+    return reference, crisis_at
 
 
 def wait_http(url: str, timeout: float = 60) -> None:
@@ -285,13 +301,13 @@ def main() -> int:
         # Every web and worker process pays its first-request costs (imports, the crisis
         # lexicon, translation catalogues) once; a warm-up round keeps them out of the figures.
         with concurrent.futures.ThreadPoolExecutor(args.concurrency) as pool:
-            warm = dict(pool.map(lambda _: one_intake(base), range(args.warmup)))
+            warm = dict(pool.map(lambda n: one_intake(base, n=n), range(args.warmup)))
         wait_sent(set(warm) | {warm_ref})
         print(f"warm-up: {args.warmup + 1} intakes sent (not measured)")
         print(f"submitting {args.intakes} crisis intakes, {args.concurrency} at a time ...")
         started = time.time()
         with concurrent.futures.ThreadPoolExecutor(args.concurrency) as pool:
-            results = list(pool.map(lambda _: one_intake(base), range(args.intakes)))
+            results = list(pool.map(lambda n: one_intake(base, n=n), range(args.intakes)))
         print(f"all submitted in {time.time() - started:.1f} s")
         submitted = dict(results)
         report(submitted, gateway, warm_ref)
@@ -335,14 +351,14 @@ def report(submitted: dict[str, float], gateway: Gateway, warm_ref: str) -> None
         time.sleep(0.5)
     first = [sent[ref].timestamp() - at for ref, at in submitted.items() if ref in sent]
     hook = [gateway.arrivals[ref] - at for ref, at in submitted.items() if ref in gateway.arrivals]
-    print(f"pages raised: {len(pages)} of {len(submitted)}")
+    print(f"pages raised: {len(pages)} for {len(submitted)} cases (one each expected)")
     in_web = [raised[ref].timestamp() - at for ref, at in submitted.items() if ref in raised]
     in_worker = [sent[ref].timestamp() - raised[ref].timestamp() for ref in sent]
     for label, values in (
-        ("  of which: submission -> page row written (web request)", in_web),
+        ("  of which: crisis step sent -> page row written (web request)", in_web),
         ("  of which: page row written -> first notification sent (worker)", in_worker),
-        ("submission -> first notification sent (any channel)", first),
-        ("submission -> signed webhook received by the gateway", hook),
+        ("crisis step sent -> first notification sent (any channel)", first),
+        ("crisis step sent -> signed webhook received by the gateway", hook),
     ):
         if values:
             print(
@@ -353,7 +369,7 @@ def report(submitted: dict[str, float], gateway: Gateway, warm_ref: str) -> None
     print(f"webhook received (HMAC verified): {received} of {len(submitted)}")
     if gateway.bad_signatures:
         print(f"bad signatures: {gateway.bad_signatures}")
-    ok = len(sent) == len(submitted) == received and warm_ref in gateway.arrivals
+    ok = len(sent) == len(submitted) == received == len(pages) and warm_ref in gateway.arrivals
     print("ALL SENT" if ok else "NOT ALL SENT")
 
 

@@ -275,6 +275,7 @@ MATRIX: dict[str, Access | list[Access]] = {
     "intake:restart": PUBLIC,
     "intake:sent": PUBLIC,
     "intake:crisis": PUBLIC,
+    "intake:crisis_now": PUBLIC,
     "intake:status": public_with(token="not-a-valid-token"),
     "intake:status_contact": public_with(token="not-a-valid-token"),
     "intake:status_export": public_with(token="not-a-valid-token"),
