@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from triage.crisis_models import corpus
 from triage.engine import default_script, scan
 from triage.engine.crisis_model import CrisisModel, features
 from triage.engine.model_metrics import average_precision
@@ -151,3 +153,14 @@ def train(
         set_aside_below=set_aside_below,
     )
     return TrainingRun(model=model, chosen_c=chosen, validation_pr_auc=scores)
+
+
+def train_from_corpus(extra: Sequence[Path] = ()) -> tuple[TrainingRun, int]:
+    """Train on the repository's corpus (and extra labelled files): what
+    ``manage.py crisis_model train`` runs, so it rebuilds the shipped model exactly.
+    Returns the run and the number of training rows."""
+    rows = corpus.training_rows(list(extra))
+    run = train(
+        rows, corpus.load_split("validation"), meta={"extra_files": [p.name for p in extra]}
+    )
+    return run, len(rows)

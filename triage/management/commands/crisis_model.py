@@ -48,18 +48,19 @@ class Command(BaseCommand):
         getattr(self, "_" + action.replace("-", "_"))(**options)
 
     def _train(self, *, extra, out, author, no_draft, **_) -> None:
-        from triage.crisis_models.training import train  # scikit-learn only when training
+        # scikit-learn is imported only when training.
+        from triage.crisis_models.training import train_from_corpus
 
         for path in extra:
             if not Path(path).is_file():
                 raise CommandError(f"No such file: {path}")
-        rows = corpus.training_rows([Path(p) for p in extra])
         validation = corpus.load_split("validation")
-        self.stdout.write(f"Training on {len(rows)} rows, validating on {len(validation)} ...")
-        run = train(rows, validation, meta={"extra_files": [Path(p).name for p in extra]})
+        self.stdout.write(f"Training, validating on {len(validation)} rows ...")
+        run, trained_on = train_from_corpus([Path(p) for p in extra])
         model = run.model
         self.stdout.write(
-            f"Model {model.version}: C={run.chosen_c}, threshold {model.threshold:.4f},"
+            f"Model {model.version}: trained on {trained_on} rows, C={run.chosen_c},"
+            f" threshold {model.threshold:.4f}, set-aside floor {model.set_aside_below:.4f},"
             f" {model.vocabulary_size} terms"
         )
         artifact = model.to_bytes()
@@ -73,7 +74,7 @@ class Command(BaseCommand):
                 if user is None:
                     raise CommandError(f"No user {author!r}.")
             record = crisis_model_create_draft(
-                artifact=artifact, author=user, note=f"trained on {len(rows)} rows"
+                artifact=artifact, author=user, note=f"trained on {trained_on} rows"
             )
             self.stdout.write(f"Stored as draft {record.label} ({record.version}).")
         report = evaluate_rows(validation, model)
