@@ -152,3 +152,16 @@ def test_the_queue_and_the_case_page_say_the_intake_was_not_sent(client):
 
     assert "Crisis during intake, not sent" in queue
     assert 'id="not-sent"' in page
+
+
+def test_a_non_acute_asq_positive_waits_for_the_intake_to_be_sent(client):
+    reach_reason(client)
+    post(client, step_url("reason"), valid_data("reason"))
+    for key in ("phq9", "gad7"):
+        post(client, step_url(key), valid_data(key))
+    post(client, step_url("asq"), valid_data("asq", crisis=True))
+
+    response = post(client, step_url("asq_now"), {"q5": "no"})
+
+    assert response["Location"] == step_url("demographics")
+    assert not Case.objects.exists()

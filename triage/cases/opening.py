@@ -207,11 +207,28 @@ def store_signals(
     return stored
 
 
-def raise_page(*, case: Case, signals: list[CrisisSignal]) -> None:
-    """Hand the crisis to a person: the page row commits with the case (paging app)."""
+def raise_page(
+    *, case: Case, signals: list[CrisisSignal], source_keys: tuple[str, ...] = ()
+) -> None:
+    """Hand the crisis to a person: the page row commits with the case (paging app).
+
+    ``source_keys`` say where a new crisis case came from, so a flood from one source
+    shares one page (``triage.paging.services.grouping``).
+    """
     from triage.paging.services import page_raise
 
-    page_raise(case=case, signals=signals, reason="crisis")
+    page_raise(case=case, signals=signals, reason="crisis", source_keys=source_keys)
+
+
+def source_keys_of(intake: Intake, request_keys: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The request's keys (hashed address, device) and the contact details' blind index."""
+    contact = (("phone", intake.phone_index), ("email", intake.email_index))
+    return (*request_keys, *(f"{kind}:{index}" for kind, index in contact if index))
+
+
+def _paged(case: Case) -> bool:
+    """The case raised a page, or was grouped onto another case's page."""
+    return case.pages.exists() or case.grouped_pages.exists()
 
 
 DRAFT_CRISIS = "Crisis during intake, not sent"
@@ -312,13 +329,14 @@ def _record_triage(
 
 
 @transaction.atomic
-def case_open_from_intake(*, intake: Intake) -> CaseOpening:
+def case_open_from_intake(*, intake: Intake, source_keys: tuple[str, ...] = ()) -> CaseOpening:
     """Triage a submitted intake inline, open its case, and page on any crisis signal.
 
     Runs synchronously in the patient's request so the crisis page needs no wait; the
     Celery scan of record re-runs the engine after commit and adds anything new. An
     intake whose case was opened at a crisis during the intake joins that case: it is
-    triaged again with every answer, and never pages a second time.
+    triaged again with every answer, and never pages a second time. ``source_keys``:
+    the request's hashed address and device (see ``raise_page``).
     """
     record, script = active_script(intake.team)
     version = version_label(record, script)
@@ -340,8 +358,8 @@ def case_open_from_intake(*, intake: Intake) -> CaseOpening:
     signals = _record_triage(
         case=case, intake=intake, decision=decision, record=record, version=version
     )
-    if decision.crisis and not (joined and case.pages.exists()):
-        raise_page(case=case, signals=signals)
+    if decision.crisis and not (joined and _paged(case)):
+        raise_page(case=case, signals=signals, source_keys=source_keys_of(intake, source_keys))
     transaction.on_commit(lambda: _enqueue_scan(case.pk))
     return CaseOpening(case=case, decision=decision)
 
@@ -355,7 +373,9 @@ def _step_facts(intake: Intake, step: str) -> engine.IntakeFacts:
 
 
 @transaction.atomic
-def case_open_from_draft(*, intake: Intake, step: str) -> CaseOpening | None:
+def case_open_from_draft(
+    *, intake: Intake, step: str, source_keys: tuple[str, ...] = ()
+) -> CaseOpening | None:
     """Scan what the patient just saved in an unsent intake; on a crisis, open its case
     and page the on-call nurse now, whether or not the intake is ever sent.
 
@@ -365,7 +385,11 @@ def case_open_from_draft(*, intake: Intake, step: str) -> CaseOpening | None:
     record, script = active_script(intake.team)
     version = version_label(record, script)
     decision = run_engine(_step_facts(intake, step), script)
-    if not decision.crisis:
+    asq = decision.screener("asq")
+    # The ASQ page pages only for its acute question (thoughts of suicide right now): a
+    # non-acute positive is an urgent case to be triaged when the intake is sent.
+    acute = asq is not None and asq.band == "acute_positive"
+    if not (decision.crisis if step == "reason" else acute):
         return None
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
     case = Case.objects.select_for_update().filter(intake=intake).first()
@@ -376,8 +400,8 @@ def case_open_from_draft(*, intake: Intake, step: str) -> CaseOpening | None:
     signals = _record_triage(
         case=case, intake=intake, decision=decision, record=record, version=version
     )
-    if not case.pages.exists():
-        raise_page(case=case, signals=signals)
+    if not _paged(case):
+        raise_page(case=case, signals=signals, source_keys=source_keys_of(intake, source_keys))
     return CaseOpening(case=case, decision=decision)
 
 
