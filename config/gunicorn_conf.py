@@ -15,9 +15,12 @@ access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(L)s'
 class RedactingLogger(Logger):
     def atoms(self, resp, req, environ, request_time):  # gunicorn calls this per request
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "f"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = redact(atoms[key])
+        # Every atom, not only the path: the Referer of a status-link page (sent to this
+        # site alone) holds the token too, as {referer}i, {http_referer}e and "f", and a
+        # redirect's {location}o may; a format change must not start logging them.
+        for key, value in atoms.items():
+            if isinstance(value, str):
+                atoms[key] = redact(value)
         return atoms
 
 

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -36,7 +37,8 @@ def test_it_shows_the_conversation_privately_and_records_the_read(client, patien
     case, url = patient
     response = client.get(url)
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer"
+    # The token in the URL reaches no other site; forms still post this site's Origin.
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Cache-Control"] == "no-store"
     event = AccessEvent.objects.get(object_type="messaging.conversation")
     assert event.patient_ref == case.reference
@@ -122,6 +124,57 @@ def test_the_status_help_page_shows_no_patient_data(client):
     response = client.get(reverse("intake:status_help"))
     assert response.status_code == 200
     assert "private link" in response.content.decode()
+
+
+def test_the_status_help_page_lets_its_language_switch_post_its_origin(client):
+    # Under no-referrer the browser posts Origin: null and set_language answers 403.
+    response = client.get(reverse("intake:status_help"))
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_a_message_posted_with_origin_null_is_stored_scanned_and_paged(patient):
+    # What Chromium sent without JavaScript from the old no-referrer page: a 403, and
+    # "I want to kill myself tonight" was neither stored, scanned nor paged.
+    case, url = patient
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(url)
+    token = browser.cookies["csrftoken"].value
+
+    response = browser.post(url, {"body": CRISIS, "csrfmiddlewaretoken": token}, HTTP_ORIGIN="null")
+
+    assert response.status_code == 200
+    assert APPROVED["crisis_resources"]["en"] in response.content.decode()
+    assert Message.objects.get(sender="patient").body == CRISIS
+    assert Page.objects.filter(case=case).exists()
+
+
+def test_a_message_from_a_browser_that_keeps_no_cookies_is_stored(patient):
+    case, url = patient
+    browser = Client(enforce_csrf_checks=True)  # no CSRF cookie, no token, no Origin
+
+    response = browser.post(url, {"body": CRISIS})
+
+    assert response.status_code == 200
+    assert Message.objects.get(sender="patient").body == CRISIS
+    assert Page.objects.filter(case=case).exists()
+
+
+def test_the_language_switch_works_from_the_conversation_page(patient):
+    _case, url = patient
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(url)
+    assert page["Referrer-Policy"] == "same-origin"  # so the browser sends its Origin
+    token = browser.cookies["csrftoken"].value
+
+    response = browser.post(
+        reverse("set_language"),
+        {"language": "es", "next": url, "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="http://testserver",
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert "Mensajes con la clínica" in browser.get(url).content.decode()
 
 
 def test_with_staff_a_message_gets_the_saved_note_and_no_automated_reply(client, patient):

@@ -61,11 +61,20 @@ def test_the_status_page_links_to_the_patients_conversation(client, submitted):
     assert f'href="{url("messaging_conversation", token)}"' in html
 
 
-def test_the_status_page_sends_no_referrer_and_is_not_cached(client, submitted):
+def test_the_status_page_sends_its_referrer_only_to_this_site_and_is_not_cached(client, submitted):
     response = client.get(url("status", submitted[2]))
 
-    assert response["Referrer-Policy"] == "no-referrer"
+    # The token reaches no other site; forms still post this site's Origin (under
+    # no-referrer they posted Origin: null, which the CSRF check refuses).
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_link_problem_page_lets_its_language_switch_post_its_origin(client):
+    response = client.get(url("status", "z" * 43))
+
+    assert response.status_code == 404
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_reading_the_status_page_is_an_audit_event_by_the_patient(client, submitted):

@@ -1,15 +1,22 @@
 """The private status link: ``/intake/status/<token>/``.
 
 The token is the only secret in a URL (never PHI). Every page here sends
-``Referrer-Policy: no-referrer`` and ``Cache-Control: no-store``, and every read or
+``Referrer-Policy: same-origin`` and ``Cache-Control: no-store``, and every read or
 change of the patient's own data records an audit event ({"by": "patient"}).
 
-CSRF: under ``no-referrer`` browsers send ``Origin: null`` (and no Referer) with a
-form post, which Django's CSRF check must refuse. The posts here are therefore exempt
-from it: the unguessable token in their URL is itself the proof that the request comes
-from a page that holds the link (a forging site cannot know it), which is what the
-CSRF token would prove. The language switch of these pages posts to the status page for
-the same reason.
+Referrer: ``same-origin`` keeps the link out of the Referer sent to any other site,
+and lets a form post carry this site's own Origin. (``no-referrer`` made browsers post
+``Origin: null``, which Django's CSRF check refuses: the site's language switch and,
+without JavaScript, every message a patient sent, were answered 403 and lost.) The
+Referer now reaching our own server holds the token: the access log and the log
+handlers redact it (config/redaction.py), and the audit trail keeps no Referer.
+
+CSRF: the posts here are exempt from the check anyway. No cookie or session signs the
+patient in: the unguessable token in the URL is the only credential, so a forging site
+that lacks it cannot act, and one that has it needs no browser. A CSRF token would
+prove nothing more, and browsers that send no Origin or keep no cookies must still be
+able to withdraw or send a message. The language switch of the status page posts to
+the status page for the same reason.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from triage.models import Case, Intake
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -99,8 +106,8 @@ def _page(request, intake, token, *, contact_form=None, withdraw_form=None, stat
 def status_page(request: HttpRequest, intake: Intake, token: str) -> HttpResponse:
     """Status in plain words, the contact details on file, export and withdrawal.
 
-    A post switches the language of these pages (Django's set_language cannot be used
-    from a no-referrer page) and comes back here.
+    A post switches the language of these pages and comes back here (exempt from the
+    CSRF check like every post of the status link, unlike Django's set_language).
     """
     if request.method == "POST":
         return _switch_language(request, token)

@@ -1,8 +1,13 @@
 """The patient's side: ``/intake/status/<token>/conversation/`` (the private status link).
 
 The token is resolved by the intake app's ``status_link`` decorator (rate limit,
-no-referrer and no-store headers, the 'link not working' page). Each page shows the
-patient their own messages and records an audit event ({"by": "patient"}).
+same-origin referrer and no-store headers, the 'link not working' page). Each page
+shows the patient their own messages and records an audit event ({"by": "patient"}).
+
+The message post is exempt from the CSRF check, as every post of the status link is
+(see triage/intake/views_status.py): the token in the URL is the patient's only
+credential, so the check would protect nothing, while any browser that sends no Origin
+or keeps no cookie would lose a message that may be a crisis.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from audit.decorators import no_phi, shows_phi
@@ -65,6 +71,7 @@ def _render(request, intake: Intake, token: str, *, form=None, post=None, status
     return render(request, "messaging/patient_conversation.html", context, status=status)
 
 
+@csrf_exempt
 @shows_phi
 @require_http_methods(["GET", "HEAD", "POST"])
 @status_link
@@ -93,5 +100,6 @@ def conversation(request: HttpRequest, intake: Intake, token: str) -> HttpRespon
 def status_help(request: HttpRequest) -> HttpResponse:
     """Where 'You have a new message' notices link: no token, no PHI, only directions."""
     response = render(request, "messaging/status_help.html")
-    response["Referrer-Policy"] = "no-referrer"
+    # Not no-referrer: under it the page's language switch posts Origin: null (a 403).
+    response["Referrer-Policy"] = "same-origin"
     return response
