@@ -434,17 +434,23 @@ def test_consent_withdrawal_is_not_a_clinical_disposition(team, nurse):
 # ---- overdue release ----------------------------------------------------------------------
 
 
-def test_an_overdue_claim_without_contact_is_released_and_flagged(team, nurse):
+def after_the_window(settings, minutes: int = 1):
+    """A moment just past the claim window (the claims in these tests are made now)."""
+    return timezone.now() + timedelta(minutes=settings.CLAIM_RELEASE_MINUTES + minutes)
+
+
+def test_an_overdue_claim_without_contact_is_released_and_flagged(team, nurse, settings):
     overdue = make_triaged_case(team, due_at=timezone.now() - timedelta(minutes=1))
     contacted = make_triaged_case(team, due_at=timezone.now() - timedelta(minutes=1))
-    in_time = make_triaged_case(team, due_at=timezone.now() + timedelta(minutes=30))
+    in_time = make_triaged_case(team, due_at=timezone.now() + timedelta(days=1))
     for case in (overdue, contacted, in_time):
         actions.case_claim(case=case, user=nurse)
     actions.case_record_contact_attempt(
         case=contacted, user=nurse, method="phone", outcome="no_answer"
     )
+    later = after_the_window(settings)
 
-    released = actions.cases_release_overdue()
+    released = actions.cases_release_overdue(now=later)
 
     assert released == [overdue.pk]
     overdue.refresh_from_db()
@@ -452,13 +458,13 @@ def test_an_overdue_claim_without_contact_is_released_and_flagged(team, nurse):
     assert overdue.claimed_by is None
     assert overdue.flagged is True
     (flag,) = events(overdue, CaseEvent.Kind.FLAGGED)
-    assert flag.data == {"claimed_by": nurse.pk}
+    assert flag.data["claimed_by"] == nurse.pk
     assert Case.objects.get(pk=contacted.pk).status == Case.Status.CLAIMED
     assert Case.objects.get(pk=in_time.pk).status == Case.Status.CLAIMED
-    assert actions.cases_release_overdue() == []  # idempotent
+    assert actions.cases_release_overdue(now=later) == []  # idempotent
 
 
-def test_an_attempt_before_the_claim_does_not_count(team, nurse):
+def test_an_attempt_before_the_claim_does_not_count(team, nurse, settings):
     case = make_triaged_case(team, due_at=timezone.now() - timedelta(minutes=1))
     actions.case_record_contact_attempt(case=case, user=nurse, method="phone", outcome="no_answer")
     Case.objects.filter(pk=case.pk).update(
@@ -466,14 +472,69 @@ def test_an_attempt_before_the_claim_does_not_count(team, nurse):
     )
     actions.case_claim(case=case, user=staff(Role.NURSE, team))
 
-    assert actions.cases_release_overdue() == [case.pk]
+    assert actions.cases_release_overdue(now=after_the_window(settings)) == [case.pk]
 
 
-def test_the_beat_task_runs_the_release(team, nurse):
+def test_claiming_a_case_already_late_gives_the_claimer_the_whole_window(team, nurse, settings):
+    settings.CLAIM_RELEASE_MINUTES = 15
+    late = make_triaged_case(team, due_at=timezone.now() - timedelta(days=2))
+    actions.case_claim(case=late, user=nurse)
+    claimed_at = Case.objects.get(pk=late.pk).claimed_at
+
+    assert actions.cases_release_overdue(now=claimed_at + timedelta(seconds=30)) == []
+    assert actions.cases_release_overdue(now=claimed_at + timedelta(minutes=14)) == []
+    assert Case.objects.get(pk=late.pk).status == Case.Status.CLAIMED
+    assert actions.cases_release_overdue(now=claimed_at + timedelta(minutes=16)) == [late.pk]
+
+
+def test_a_claim_made_in_time_is_released_at_the_target_once_the_window_has_passed(
+    team, nurse, settings
+):
+    settings.CLAIM_RELEASE_MINUTES = 15
+    case = make_triaged_case(team, due_at=timezone.now() + timedelta(hours=1))
+    actions.case_claim(case=case, user=nurse)
+
+    assert actions.cases_release_overdue(now=timezone.now() + timedelta(minutes=59)) == []
+    assert actions.cases_release_overdue(now=timezone.now() + timedelta(minutes=61)) == [case.pk]
+
+
+def test_the_window_is_a_setting(team, nurse, settings):
+    settings.CLAIM_RELEASE_MINUTES = 2
+    case = make_triaged_case(team, due_at=timezone.now() - timedelta(hours=1))
+    actions.case_claim(case=case, user=nurse)
+
+    assert actions.cases_release_overdue(now=timezone.now() + timedelta(minutes=3)) == [case.pk]
+
+
+def test_the_timeline_says_why_and_names_the_window(team, nurse, settings):
+    settings.CLAIM_RELEASE_MINUTES = 20
+    case = make_triaged_case(team, due_at=timezone.now() - timedelta(hours=1))
+    actions.case_claim(case=case, user=nurse)
+    claimed_at = Case.objects.get(pk=case.pk).claimed_at
+
+    actions.cases_release_overdue(now=claimed_at + timedelta(minutes=21))
+
+    (flag,) = events(case, CaseEvent.Kind.FLAGGED)
+    assert "20 minutes" in flag.summary
+    assert "no contact attempt" in flag.summary
+    assert flag.data == {
+        "claimed_by": nurse.pk,
+        "claimed_at": claimed_at.isoformat(),
+        "window_minutes": 20,
+    }
+    (audit,) = AccessEvent.objects.filter(object_id=str(case.pk), details__change="overdue_release")
+    assert audit.details["window_minutes"] == 20
+
+
+def test_the_beat_task_runs_the_release(team, nurse, settings):
     from triage.console.tasks import release_overdue_cases
 
-    case = make_triaged_case(team, due_at=timezone.now() - timedelta(minutes=1))
+    case = make_triaged_case(team, due_at=timezone.now() - timedelta(hours=1))
     actions.case_claim(case=case, user=nurse)
+    assert release_overdue_cases.apply().get() == 0  # claimed just now: inside the window
+    Case.objects.filter(pk=case.pk).update(
+        claimed_at=timezone.now() - timedelta(minutes=settings.CLAIM_RELEASE_MINUTES + 1)
+    )
 
     assert release_overdue_cases.apply().get() == 1
     assert Case.objects.get(pk=case.pk).flagged is True
@@ -488,6 +549,7 @@ def test_a_real_worker_runs_the_release(start_celery):
     team = make_team("worker")
     case = make_triaged_case(team, due_at=timezone.now() - timedelta(minutes=1))
     actions.case_claim(case=case, user=staff(Role.NURSE, team))
+    Case.objects.filter(pk=case.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
     worker = start_celery("worker")
 
     release_overdue_cases.delay()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -138,7 +140,8 @@ def test_breaking_the_glass_is_recorded_and_opens_the_case(client, team):
         "ED called about this patient",
     )
     event = AccessEvent.objects.get(action=AccessEvent.Action.BREAK_GLASS)
-    assert event.reason == "ED called about this patient"
+    assert event.reason == ""  # the reason may be PHI: only the grant keeps it, sealed
+    assert event.details["break_glass_id"] == str(grant.pk)
     assert event.patient_ref == other.reference
     page = client.get(case_url(other))
     assert page.status_code == 200
@@ -219,3 +222,87 @@ def test_it_shows_the_crisis_model_reading_in_words_and_marks_its_phrases(client
     assert "Crisis model on the Intake free text: high concern" in html
     assert "It asks for a nurse at" in html
     assert "<mark>" in html and "model.concern" not in html
+
+
+# ---- crisis messages in the patient's words (issue 15) --------------------------------------
+
+CRISIS_MESSAGE = "Sorry <i>again</i>. I want to kill myself tonight"
+
+
+def _reason_section(html: str) -> str:
+    start = html.index('id="reason-title"')
+    return html[start : html.index("</section>", start)]
+
+
+def _post(case, body):
+    from triage.messaging.services import message_post_from_patient
+
+    return message_post_from_patient(case=case, body=body).message
+
+
+def test_a_crisis_message_is_shown_in_the_patients_words_with_its_signals_marked(client, team):
+    from triage.models import CrisisSignal
+
+    signed_in(client, Role.NURSE, team)
+    case = make_triaged_case(team)
+    _post(case, "What are your opening hours?")
+    message = _post(case, CRISIS_MESSAGE)
+    spans = CrisisSignal.objects.filter(
+        source=CrisisSignal.Source.MESSAGE, source_id=str(message.pk), span_start__isnull=False
+    ).values_list("span_start", "span_end")
+    assert spans
+
+    section = _reason_section(client.get(case_url(case)).content.decode())
+
+    assert "Feeling low for weeks" in section  # the intake's words are still there
+    assert f'id="crisis-message-{message.pk}"' in section
+    assert "&lt;i&gt;" in section and "<i>" not in section  # escaped, never markup
+    # Lexicon and model spans overlap and are merged: each span's words sit inside a mark.
+    marked = re.findall(r"<mark>(.*?)</mark>", section, flags=re.S)
+    for start, end in spans:
+        assert any(CRISIS_MESSAGE[start:end] in m for m in marked), CRISIS_MESSAGE[start:end]
+    assert "opening hours" not in section  # only the messages that raised a signal
+
+
+def test_a_case_without_free_text_still_shows_its_crisis_message(client, team):
+    from tests.factories.triage import make_case, make_intake
+
+    signed_in(client, Role.NURSE, team)
+    case = make_case(team=team, intake=make_intake(team=team, reason=""))
+    _post(case, CRISIS_MESSAGE)
+
+    section = _reason_section(client.get(case_url(case)).content.decode())
+
+    assert "kill myself" in section
+    assert "No free text." not in section
+
+
+def test_the_view_event_names_the_crisis_messages_shown(client, team):
+    signed_in(client, Role.NURSE, team)
+    case = make_triaged_case(team)
+    message = _post(case, CRISIS_MESSAGE)
+    before = AccessEvent.objects.count()
+
+    client.get(case_url(case))
+
+    (view,) = AccessEvent.objects.order_by("sequence")[before:]
+    assert view.action == AccessEvent.Action.VIEW
+    assert view.details == {"view": "case_page", "messages": [str(message.pk)]}
+
+
+def test_crisis_messages_keep_the_query_count_constant(client, team, django_assert_num_queries):
+    signed_in(client, Role.NURSE, team)
+    one, many = make_triaged_case(team), make_triaged_case(team)
+    _post(one, CRISIS_MESSAGE)
+    for n in range(4):
+        _post(many, f"{CRISIS_MESSAGE} ({n})")
+    client.get(case_url(one))  # warm caches
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(case_url(one))
+    with django_assert_num_queries(len(first)):
+        html = client.get(case_url(many)).content.decode()
+    assert html.count('id="crisis-message-') == 4

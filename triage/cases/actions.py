@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -425,43 +426,63 @@ def case_dispose(*, case: Case, user, disposition: str, note: str = "") -> Case:
 def cases_release_overdue(*, now: dt.datetime | None = None, limit: int = 500) -> list:
     """Release claimed cases past their target without a contact attempt, and flag them.
 
-    A case must never sit forgotten under someone's name. Rows locked by a clinician
-    acting on them right now are skipped and picked up on the next run.
+    A case must never sit forgotten under someone's name. The claimer always has
+    ``CLAIM_RELEASE_MINUTES`` from the claim first: a case claimed when it is already
+    late would otherwise go back to the queue on the next tick, seconds after the
+    claim. Rows locked by a clinician acting on them right now are skipped and picked
+    up on the next run.
     """
     now = now or _now()
+    window = settings.CLAIM_RELEASE_MINUTES
     overdue = (
         Case.objects.select_for_update(skip_locked=True)
-        .filter(status=Case.Status.CLAIMED, due_at__lt=now)
+        .filter(
+            status=Case.Status.CLAIMED,
+            due_at__lt=now,
+            claimed_at__lte=now - dt.timedelta(minutes=window),
+        )
         .filter(
             models.Q(last_contact_attempt_at__isnull=True)
             | models.Q(last_contact_attempt_at__lt=models.F("claimed_at"))
         )
         .order_by("due_at")
     )
-    rows = list(overdue.values_list("pk", "reference", "claimed_by_id")[:limit])
+    rows = list(overdue.values_list("pk", "reference", "claimed_by_id", "claimed_at")[:limit])
     if not rows:
         return []
-    Case.objects.filter(pk__in=[pk for pk, _ref, _by in rows]).update(
+    Case.objects.filter(pk__in=[row[0] for row in rows]).update(
         status=Case.Status.OPEN, claimed_by=None, claimed_at=None, flagged=True
+    )
+    summary = (
+        "Released to the queue: past its target and no contact attempt "
+        f"within {window} minutes of the claim"
     )
     CaseEvent.objects.bulk_create(
         CaseEvent(
             case_id=pk,
             kind=CaseEvent.Kind.FLAGGED,
-            summary="Released to the queue: target missed without a contact attempt",
-            data={"claimed_by": claimed_by},
+            summary=summary,
+            data={
+                "claimed_by": claimed_by,
+                "claimed_at": claimed_at.isoformat(),
+                "window_minutes": window,
+            },
         )
-        for pk, _ref, claimed_by in rows
+        for pk, _ref, claimed_by, claimed_at in rows
     )
-    for pk, reference, claimed_by in rows:
+    for pk, reference, claimed_by, _at in rows:
         record_access(
             action=AccessEvent.Action.UPDATE,
             object_type=OBJECT_TYPE,
             object_id=str(pk),
             patient_ref=reference,
-            details={"change": "overdue_release", "claimed_by": claimed_by},
+            details={
+                "change": "overdue_release",
+                "claimed_by": claimed_by,
+                "window_minutes": window,
+            },
         )
-    return [pk for pk, _ref, _by in rows]
+    return [row[0] for row in rows]
 
 
 # ---- break-glass review --------------------------------------------------------------------

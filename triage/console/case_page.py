@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,10 +19,11 @@ from audit.services import accesses_for, record_access
 from triage.cases.access import BreakGlassRequired, get_case_for_user
 from triage.console import forms
 from triage.console.common import paging_enabled
-from triage.console.highlight import highlight
+from triage.console.highlight import Segment, highlight
 from triage.console.screeners import screener_sections
 from triage.console.signals import model_readings, signal_name
 from triage.console.timers import annotate_timers
+from triage.messaging.models import Message
 from triage.models import AcuityOverride, Case, CaseEvent, CrisisSignal
 
 CASE_QUERYSET = Case.objects.select_related("intake", "team", "claimed_by")
@@ -33,6 +37,41 @@ def _pages(case: Case) -> list:
     return list(
         Page.objects.filter(case=case).select_related("acknowledged_by").order_by("-created_at")
     )
+
+
+@dataclass(frozen=True)
+class CrisisMessage:
+    """A patient message that raised a crisis signal, with the signals' words marked."""
+
+    message: Message
+    segments: list[Segment]
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def crisis_messages(case: Case, signals: list[CrisisSignal]) -> list[CrisisMessage]:
+    """The case's patient messages with crisis signals, oldest first (one query at most).
+
+    They belong with the intake's free text: a crisis written days later is what the
+    nurse calls about, and the conversation page may not be open.
+    """
+    spans: dict[str, list] = {}
+    for s in signals:
+        if s.source == CrisisSignal.Source.MESSAGE:
+            spans.setdefault(s.source_id, []).append((s.span_start, s.span_end))
+    ids = [source_id for source_id in spans if _is_uuid(source_id)]  # never a 500
+    if not ids:
+        return []
+    messages = Message.objects.filter(
+        pk__in=ids, conversation__case=case, sender=Message.Sender.PATIENT
+    ).order_by("created_at", "pk")
+    return [CrisisMessage(m, highlight(m.body, spans[str(m.pk)])) for m in messages]
 
 
 def case_context(request: HttpRequest, case: Case) -> dict:
@@ -64,6 +103,7 @@ def case_context(request: HttpRequest, case: Case) -> dict:
         "signals": signals,
         "model_readings": model_readings(scans),
         "reason_segments": highlight(intake.reason, text_spans),
+        "crisis_messages": crisis_messages(case, signals),
         "events": events,
         "overrides": overrides,
         "pending_overrides": [o for o in overrides if o.status == AcuityOverride.Status.PENDING],
@@ -73,7 +113,6 @@ def case_context(request: HttpRequest, case: Case) -> dict:
         "can_lower": user.has_perm("accounts.override_triage"),
         "can_confirm": user.has_perm("accounts.confirm_override"),
         "is_supervisor": is_supervisor,
-        "access_events": list(accesses_for("triage.case", case.pk)[:50]) if is_supervisor else [],
         "note_form": forms.NoteForm(auto_id="note_%s"),
         "contact_form": forms.ContactAttemptForm(
             auto_id="contact_%s", initial={"method": intake.preferred_contact or "phone"}
@@ -98,14 +137,25 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
         return redirect("console:break_glass", case_id=case_id)
     # Outside the user's teams means a break-glass grant let them in: say so, record it.
     emergency = case.team_id not in visible_team_ids(request.user)
+    context = case_context(request, case)
+    # The patient messages shown here are named in the one view event, so the trail
+    # answers "who read this message" without a second event per view.
+    shown = [str(c.message.pk) for c in context["crisis_messages"]]
     record_access(
         request=request,
         action=AccessEvent.Action.VIEW,
         object_type="triage.case",
         object_id=str(case.pk),
         patient_ref=case.reference,
-        details={"view": "case_page", **({"via": "break_glass"} if emergency else {})},
+        details={
+            "view": "case_page",
+            **({"via": "break_glass"} if emergency else {}),
+            **({"messages": shown} if shown else {}),
+        },
     )
-    context = case_context(request, case)
     context["emergency_access"] = emergency
+    # Read after the write, so a supervisor's history includes this very view.
+    context["access_events"] = (
+        list(accesses_for("triage.case", case.pk)[:50]) if context["is_supervisor"] else []
+    )
     return render(request, "triage/console/case.html", context)

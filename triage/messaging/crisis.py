@@ -74,8 +74,12 @@ def handle_message_crisis(
         version=version,
     )
     conversation_silence_for_crisis(conversation=conversation, message=message)
-    # A crisis message moves the case up the queue (never down) by the script's rules.
-    escalate(case=case, acuity=decision.acuity, crisis=True, version=version)
+    # A crisis message moves the case up the queue (never down) by the script's rules,
+    # and the raised target counts from the message, not from the intake days ago
+    # (the scan of record uses the same time, so both scans agree).
+    escalate(
+        case=case, acuity=decision.acuity, crisis=True, version=version, since=message.created_at
+    )
     if new:
         CaseEvent.objects.create(
             case=case,
