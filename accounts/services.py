@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from axes.utils import reset as axes_reset
 from django.db import transaction
+from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -12,6 +15,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
+
+
+class MfaThrottled(Exception):
+    """Every device that could check the code is in its back-off after wrong codes.
+
+    The code was not checked at all, so the sign-in page must say "wait", not "wrong":
+    the right code typed too soon would otherwise be reported as not accepted.
+    """
+
+    def __init__(self, wait_seconds: int) -> None:
+        super().__init__(wait_seconds)
+        self.wait_seconds = wait_seconds
 
 
 def has_confirmed_device(user) -> bool:
@@ -63,19 +78,34 @@ def mfa_verify(*, user, token: str) -> Device | None:
 
     Six digits are tried against TOTP devices only and anything else against backup
     codes only, so a backup code never counts as a failed TOTP attempt. Devices
-    throttle repeated failures themselves (django-otp).
+    throttle repeated failures themselves (django-otp: 1, 2, 4 ... seconds after each
+    wrong code). A device still in that back-off cannot check the code; when no device
+    accepted it and one could not check it, ``MfaThrottled`` says how long to wait.
     """
     token = _normalize(token)
     if not token:
         return None
     wanted = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+    waits: list[int] = []
     for device in devices_for_user(user, confirmed=True):
         if isinstance(device, wanted):
             with transaction.atomic():
                 locked = type(device).objects.select_for_update().get(pk=device.pk)
+                allowed, details = locked.verify_is_allowed()
+                if not allowed:
+                    waits.append(_seconds_until((details or {}).get("locked_until")))
+                    continue
                 if locked.verify_token(token):
                     return locked
+    if waits:
+        raise MfaThrottled(min(waits))
     return None
+
+
+def _seconds_until(moment) -> int:
+    if moment is None:
+        return 1
+    return max(1, math.ceil((moment - timezone.now()).total_seconds()))
 
 
 @transaction.atomic

@@ -1,3 +1,5 @@
+import time
+
 from django.apps import AppConfig
 
 
@@ -33,5 +35,9 @@ class TriageConfig(AppConfig):
     name = "triage"
     verbose_name = "Triage"
 
+    # When this process started (monotonic): /healthz says "starting" at first.
+    started_at: float = 0.0
+
     def ready(self) -> None:
+        self.started_at = time.monotonic()
         _register_change_history()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import socket
+import time
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -67,3 +69,36 @@ def overall_health() -> tuple[bool, dict]:
         "crisis_model": check_crisis_model(),
     }
     return all(c["ok"] for c in checks.values()), checks
+
+
+def _seconds_since_start() -> float:
+    return time.monotonic() - apps.get_app_config("triage").started_at
+
+
+def starting_window() -> float:
+    """Seconds after start during which a missing worker heartbeat is expected.
+
+    Beat sends the first heartbeat one interval after it starts, and a worker that is
+    still warming the engine runs it a little later: allow the interval twice over.
+    """
+    interval = settings.CELERY_BEAT_SCHEDULE["worker-heartbeat"]["schedule"]
+    seconds = interval.total_seconds() if isinstance(interval, timedelta) else float(interval)
+    return 2 * seconds
+
+
+def health_status() -> tuple[str, dict]:
+    """``"ok"``, ``"starting"`` or ``"degraded"``, with every check.
+
+    "starting": everything answers except the worker heartbeat (none yet, or a stale
+    one from before this start), and this process started less than
+    ``starting_window()`` ago (a deploy or ``make demo``), so no heartbeat of this run
+    can have arrived yet. Any other failure is "degraded" at once, and a heartbeat
+    still missing after the window is "degraded" too.
+    """
+    ok, checks = overall_health()
+    if ok:
+        return "ok", checks
+    others_ok = all(c["ok"] for name, c in checks.items() if name != "worker")
+    if others_ok and _seconds_since_start() < starting_window():
+        return "starting", checks
+    return "degraded", checks

@@ -1,9 +1,11 @@
+import dataclasses
+
 import pytest
 
 from tests.factories.accounts import make_staff
 from tests.factories.messaging import CRISIS, CRISIS_ES, DOSE, HOURS, UNKNOWN
 from triage import engine
-from triage.messaging import assistant, services
+from triage.messaging import assistant, scripts, services
 from triage.messaging.models import Conversation, Message
 from triage.models import Case, CaseEvent, CrisisSignal
 from triage.paging.models import Page
@@ -46,6 +48,46 @@ def test_it_declines_medical_advice_and_flags_the_case(case):
 
 def test_it_says_a_person_will_answer_what_it_cannot(case):
     assert post(case, UNKNOWN).reply.reply_text_id == assistant.CANNOT_ANSWER
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "words"),
+    [
+        ("Are you a real person?", "en", "not a person"),
+        ("Am I talking to a bot?", "en", "not a person"),
+        ("¿Es usted una persona real?", "es", "no una persona"),
+    ],
+)
+def test_asked_if_it_is_a_person_it_says_it_is_not_and_that_a_nurse_reads(
+    team, text, language, words
+):
+    from tests.factories.triage import make_case, make_intake
+
+    case = make_case(intake=make_intake(team=team, language=language))
+
+    reply = post(case, text).reply
+
+    assert reply.reply_text_id == assistant.NOT_A_PERSON
+    assert reply.body == APPROVED["not_a_person"][language]
+    assert words in reply.body
+    assert ("nurse" if language == "en" else "enfermera") in reply.body
+
+
+def test_will_a_real_person_call_me_is_answered_with_next_steps_not_a_denial(case):
+    assert post(case, "Will a real person call me?").reply.reply_text_id == assistant.NEXT_STEPS
+
+
+def test_a_script_approved_before_the_person_text_answers_with_its_stand_in():
+    default = engine.default_script()
+    older = dataclasses.replace(
+        default, texts={k: v for k, v in default.texts.items() if k != "not_a_person"}
+    )
+
+    text_id, body = scripts.reply_text(older, assistant.NOT_A_PERSON, "es")
+
+    assert text_id == "automated_label"
+    assert body == APPROVED["automated_label"]["es"]
+    assert "no una persona" in body
 
 
 def test_it_stores_the_message_sealed_and_pending_its_scan_of_record(case):

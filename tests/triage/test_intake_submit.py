@@ -140,7 +140,7 @@ def test_out_of_hours_confirmation_says_when_someone_will_look(
         html = client.get(reverse("intake:sent")).content.decode()
 
     assert "The clinic is closed right now" in html
-    assert "Monday 30 November, 08:00" in html
+    assert "Monday, November 30, 2026, 8:00 AM" in html
 
 
 def test_in_hours_confirmation_says_the_clinic_is_open(client, django_capture_on_commit_callbacks):
@@ -177,4 +177,4 @@ def test_clinic_hours_are_read_in_the_team_time_zone(client, django_capture_on_c
         html = client.get(reverse("intake:sent")).content.decode()
 
     assert "The clinic is closed right now" in html
-    assert "Tuesday 24 November, 08:00" in html
+    assert "Tuesday, November 24, 2026, 8:00 AM" in html

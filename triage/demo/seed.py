@@ -15,9 +15,10 @@ from triage.paging.demo import seed_demo_paging
 DEMO_PASSWORD = "demo-triage-2026"  # noqa: S105
 
 DEMO_STAFF = [
-    # username, first name, last name, supervises the team, is_staff (admin site)
+    # username, first name, last name, supervises the team, is_staff (admin site).
+    # The supervisor is staff to approve triage scripts, which happens in the admin.
     ("nurse", "Nora", "Reyes", False, False),
-    ("supervisor", "Sam", "Okafor", True, False),
+    ("supervisor", "Sam", "Okafor", True, True),
     ("admin", "Ada", "Lindqvist", False, True),
     ("auditor", "Aurelio", "Banks", False, True),
 ]
@@ -44,6 +45,9 @@ def seed_demo() -> list[str]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        if user.is_staff != is_staff:  # a demo database seeded by an older version
+            user.is_staff = is_staff
+            user.save(update_fields=["is_staff"])
         if username in {"nurse", "supervisor"}:
             TeamMembership.objects.get_or_create(
                 user=user, team=team, defaults={"is_supervisor": supervises}

@@ -53,3 +53,30 @@ def next_opening(now: dt.datetime, hours: dict | None = None, tz: str | None = N
 
 def is_open(now: dt.datetime, tz: str | None = None) -> bool:
     return bool(_parse(settings.CLINIC_HOURS)) and next_opening(now, tz=tz) is None
+
+
+def contact_by(due: dt.datetime, hours: dict | None = None, tz: str | None = None) -> dt.datetime:
+    """The latest time to promise a patient we will contact them, for a target ``due``.
+
+    Nobody reads a request while the clinic is closed (only a crisis pages the nurse
+    on call), so a target that falls outside the clinic's hours is not promised as it
+    is: the promise moves to the close of the next opening after it ("we aim to
+    contact you by Sunday" beside "we will read it on Monday" would be untrue). With
+    no opening hours configured the target is promised as it is.
+    """
+    schedule = _parse(settings.CLINIC_HOURS if hours is None else hours)
+    if not schedule:
+        return due
+    local = due.astimezone(ZoneInfo(tz or settings.TIME_ZONE))
+    today = schedule.get(local.weekday())
+    if today and today[0] <= local.time() <= today[1]:
+        return due
+    for offset in range(8):
+        day = local.date() + dt.timedelta(days=offset)
+        span = schedule.get(day.weekday())
+        if span is None:
+            continue
+        closing = dt.datetime.combine(day, span[1], tzinfo=local.tzinfo)
+        if closing > local:
+            return closing
+    return due

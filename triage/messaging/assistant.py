@@ -21,6 +21,10 @@ WITHDRAW_CONSENT = "withdraw_consent"
 CRISIS_RESOURCES = "crisis_resources"
 CANNOT_ANSWER = "cannot_answer"
 MEDICAL_ADVICE_DECLINE = "medical_advice_decline"
+NOT_A_PERSON = "not_a_person"
+# The approved text that answers in place of one a script approved before that text
+# existed: still approved, still true ("an automated intake form, not a person").
+STAND_INS = {NOT_A_PERSON: "automated_label"}
 
 # Every text the assistant can send, in no particular order.
 REPLY_IDS = (
@@ -30,12 +34,15 @@ REPLY_IDS = (
     WITHDRAW_CONSENT,
     CANNOT_ANSWER,
     MEDICAL_ADVICE_DECLINE,
+    NOT_A_PERSON,
+    *STAND_INS.values(),
 )
 
 # Keywords per intent, English and Spanish, matched on whole words after lower-casing
 # and dropping accents. A phrase (several words) matches as a run of words. The
 # intent with most matches wins; ties go to the earlier intent in this order, so a
-# request to withdraw is never taken for a question about hours.
+# request to withdraw is never taken for a question about hours. "Are you a person?"
+# comes last: "will a real person call me?" asks about next steps.
 INTENT_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         WITHDRAW_CONSENT,
@@ -69,6 +76,17 @@ INTENT_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "call me", "contact me", "appointment", "someone", "anyone", "status",
             "siguiente", "que pasa", "cuando me", "cuanto tiempo", "esperar", "espera",
             "llamar", "llamaran", "cita", "alguien", "estado",
+        ),
+    ),
+    (
+        NOT_A_PERSON,
+        (
+            "real person", "a person", "real human", "human", "robot", "bot", "chatbot",
+            "a machine", "a computer", "are you real", "are you a real", "are you a person",
+            "am i talking to", "am i chatting with", "is this automated", "automated reply",
+            "persona real", "una persona", "ser humano", "humano", "humana", "una maquina",
+            "eres real", "es real", "es usted una persona", "eres una persona",
+            "hablo con una persona", "estoy hablando con", "automatico", "automatica",
         ),
     ),
 )  # fmt: skip

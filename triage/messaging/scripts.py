@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from triage.messaging.assistant import STAND_INS
 from triage.scripts.active import active_script, version_label
 
 
@@ -28,3 +29,19 @@ def approved_text(script, text_id: str, language: str) -> str:
     if not text:
         raise UnapprovedText(text_id)
     return text
+
+
+def reply_text(script, text_id: str, language: str) -> tuple[str, str]:
+    """(text id, approved text) of the assistant's reply ``text_id``.
+
+    A script approved before a reply's text existed answers with the text's stand-in
+    (``assistant.STAND_INS``), another approved text that is just as true, rather than
+    staying silent; the id returned is the one actually sent.
+    """
+    try:
+        return text_id, approved_text(script, text_id, language)
+    except UnapprovedText:
+        if text_id not in STAND_INS:
+            raise
+        stand_in = STAND_INS[text_id]
+        return stand_in, approved_text(script, stand_in, language)

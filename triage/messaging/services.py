@@ -129,12 +129,12 @@ def _respond_inline(*, message: Message, decision, script, record) -> Message | 
             summary="Patient asked for medical advice in a message: follow-up needed",
             data={"message": str(message.pk), "reply_text_id": reply.text_id},
         )
-    language = case.intake.language
+    text_id, body = scripts.reply_text(script, reply.text_id, case.intake.language)
     return Message.objects.create(
         conversation=conversation,
         sender=Message.Sender.ASSISTANT,
-        body=scripts.approved_text(script, reply.text_id, language),
-        reply_text_id=reply.text_id,
+        body=body,
+        reply_text_id=text_id,
         script_version=version,
     )
 
