@@ -6,16 +6,15 @@ request id, client address, user agent, path and user of the request being serve
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
+from config.client_address import client_address, trusts_proxy_headers
 from config.redaction import redact
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -53,32 +52,15 @@ def deactivate(token) -> None:
 
 
 def request_id_from(request: HttpRequest) -> str:
-    """The caller's X-Request-ID when well-formed (a proxy's correlation id), else new."""
+    """The proxy's X-Request-ID when one is trusted and it is well-formed, else a new id.
+
+    Without a trusted proxy (TRUSTED_PROXY_COUNT 0) the header can only come from the
+    client, which must not choose the correlation id recorded in the audit trail.
+    """
     offered = request.headers.get(REQUEST_ID_HEADER, "")
-    if _REQUEST_ID_RE.match(offered):
+    if trusts_proxy_headers() and _REQUEST_ID_RE.match(offered):
         return offered
     return uuid.uuid4().hex
-
-
-def client_address_from(request: HttpRequest) -> str | None:
-    """The first META key of AXES_IPWARE_META_PRECEDENCE_ORDER that holds an address.
-
-    The same setting (AXES_CLIENT_IP_HEADERS) decides where lockouts read the
-    address, so the audit trail and the lockouts agree. For a list such as
-    X-Forwarded-For the right-most entry is taken: the one the proxy in front of us
-    appended; anything to its left is whatever the client chose to send.
-    """
-    keys = getattr(settings, "AXES_IPWARE_META_PRECEDENCE_ORDER", None) or ["REMOTE_ADDR"]
-    for key in keys:
-        raw = request.META.get(key, "")
-        if not raw:
-            continue
-        candidate = raw.split(",")[-1].strip()
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
 
 
 def context_from(request: HttpRequest) -> AuditContext:
@@ -87,7 +69,7 @@ def context_from(request: HttpRequest) -> AuditContext:
         return existing
     ctx = AuditContext(
         request_id=request_id_from(request),
-        client_address=client_address_from(request),
+        client_address=client_address(request),
         user_agent=request.headers.get("User-Agent", "")[:USER_AGENT_MAX],
         path=redact(request.path)[:PATH_MAX],
         request=request,

@@ -80,27 +80,41 @@ def test_the_lock_expires_after_the_cool_off(client, settings, time_machine):
     assert attempt(client, nurse.username, STAFF_PASSWORD).status_code == 302
 
 
-def test_behind_a_proxy_the_configured_header_decides_the_locked_address(client, settings):
+def proxied_attempt(client, username, forwarded, password=WRONG_PASSWORD):
+    return client.post(
+        reverse("accounts:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR="10.9.9.9",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_a_proxy_the_address_it_appended_is_the_locked_address(client, settings):
     settings.AXES_FAILURE_LIMIT = 2
-    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    settings.TRUSTED_PROXY_COUNT = 1
     nurse = make_staff(Role.NURSE)
-    proxy = "10.9.9.9"
 
     for _ in range(2):
-        client.post(
-            reverse("accounts:login"),
-            {"username": nurse.username, "password": WRONG_PASSWORD},
-            REMOTE_ADDR=proxy,
-            HTTP_X_FORWARDED_FOR="203.0.113.5",
-        )
+        proxied_attempt(client, nurse.username, "203.0.113.5")
 
     attempt_row = AccessAttempt.objects.get(username=nurse.username)
     assert attempt_row.ip_address == "203.0.113.5"
     # Another person behind the same proxy is not locked out.
-    other = client.post(
-        reverse("accounts:login"),
-        {"username": nurse.username, "password": STAFF_PASSWORD},
-        REMOTE_ADDR=proxy,
-        HTTP_X_FORWARDED_FOR="198.51.100.7",
-    )
+    other = proxied_attempt(client, nurse.username, "198.51.100.7", password=STAFF_PASSWORD)
     assert other.status_code != 429
+
+
+def test_forged_forwarded_entries_neither_escape_a_lock_nor_lock_a_victim(client, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    nurse = make_staff(Role.NURSE)
+    attacker, victim = "203.0.113.66", "198.51.100.23"
+
+    # A new forged first entry each time, naming the victim: still one address, the attacker's.
+    for n in range(3):
+        proxied_attempt(client, nurse.username, f"{victim}, 192.0.2.{n}, {attacker}")
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {attacker}
+    locked = proxied_attempt(client, nurse.username, f"{victim}, {attacker}", STAFF_PASSWORD)
+    assert locked.status_code == 429
+    assert proxied_attempt(client, nurse.username, victim, STAFF_PASSWORD).status_code == 302

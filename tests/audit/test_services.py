@@ -21,12 +21,15 @@ def nurse():
     return user
 
 
-def test_it_records_who_what_where_and_when_from_the_request(nurse):
+def test_it_records_who_what_where_and_when_from_the_request(nurse, settings):
+    # Behind one proxy: it set the request id and appended the client to the chain.
+    settings.TRUSTED_PROXY_COUNT = 1
     request = RequestFactory().get(
         "/console/cases/7/?q=Jane+Doe",
         HTTP_USER_AGENT="Firefox/140",
         HTTP_X_REQUEST_ID="req-123",
-        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_FORWARDED_FOR="10.1.2.3",
+        REMOTE_ADDR="10.0.0.1",
     )
     request.user = nurse
 
@@ -86,7 +89,8 @@ def test_it_bounds_the_user_agent(nurse):
     assert len(event.user_agent) == 300
 
 
-def test_an_unusable_request_id_is_replaced_by_a_fresh_one(nurse):
+def test_an_unusable_request_id_is_replaced_by_a_fresh_one(nurse, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
     request = RequestFactory().get("/", HTTP_X_REQUEST_ID="bad id\nwith newline")
     request.user = nurse
 

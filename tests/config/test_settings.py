@@ -2,6 +2,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 SAFE_PRODUCTION_ENV = {
@@ -84,3 +86,32 @@ def test_every_environment_variable_is_documented_in_env_example_and_the_readme(
     assert len(variables) > 40
     assert variables - example == set()
     assert {v for v in variables if f"`{v}`" not in readme} == set()
+
+
+@pytest.mark.parametrize("value", ["-1", "one", "1.5", "1_0", ""])
+def test_a_bad_trusted_proxy_count_refuses_to_start_and_names_it(value):
+    result = run_manage({"TRUSTED_PROXY_COUNT": value}, "check")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: TRUSTED_PROXY_COUNT" in result.stderr
+
+
+def test_a_trusted_proxy_count_is_read():
+    result = run_manage(
+        {"TRUSTED_PROXY_COUNT": "2"}, "shell", "--no-imports", "-c", _PRINT_PROXY_COUNT
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2"
+
+
+def test_the_retired_client_ip_headers_setting_refuses_to_start():
+    # Before issue 16 it named headers to trust; dropping it silently would put every
+    # patient behind a proxy on the proxy's address (one shared rate limit).
+    result = run_manage({"AXES_CLIENT_IP_HEADERS": "HTTP_X_FORWARDED_FOR"}, "check")
+
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT" in result.stderr
+
+
+_PRINT_PROXY_COUNT = "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)"

@@ -4,6 +4,7 @@ Production points ``CACHE_URL`` at Redis so every web process shares the window;
 default local-memory cache limits per process, which is enough for the demo. When the
 cache cannot be reached the limit lets the request through: a Redis outage must never
 stop a patient (perhaps in crisis) from sending an intake (benchmarks/faults.py).
+The address is ``config.client_address``'s, the one lockouts and the audit trail use.
 """
 
 from __future__ import annotations
@@ -16,17 +17,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from config.client_address import client_address
+
 logger = logging.getLogger(__name__)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client address, read from the same META keys as the sign-in lockout."""
-    for key in getattr(settings, "AXES_IPWARE_META_PRECEDENCE_ORDER", ["REMOTE_ADDR"]):
-        value = request.META.get(key, "")
-        if value:
-            # X-Forwarded-For may list several hops; the first is the client.
-            return value.split(",")[0].strip()
-    return "unknown"
 
 
 def _now() -> float:
@@ -41,7 +34,9 @@ def hit(request: HttpRequest, scope: str = "intake") -> bool:
     """
     limit = settings.INTAKE_RATE_LIMIT_POSTS
     window = settings.INTAKE_RATE_LIMIT_SECONDS
-    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    # No usable address at all shares one window ("unknown") rather than skipping it.
+    address = client_address(request) or "unknown"
+    address = hashlib.sha256(address.encode()).hexdigest()[:32]
     key = f"ratelimit:{scope}:{address}"
     now = _now()
     try:
