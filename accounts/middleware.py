@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django_otp.middleware import OTPMiddleware
 
@@ -24,6 +25,8 @@ SIGNED_IN_AT_KEY = "accounts_signed_in_at"
 
 # URL namespaces of the clinical console: MFA and a clinical role, whatever the view.
 CONSOLE_NAMESPACES = frozenset({"console"})
+# Where config/urls.py mounts the console: every response under it is never cached.
+CONSOLE_PATH_PREFIX = "/console/"
 
 # Browser features the console never uses.
 PERMISSIONS_POLICY = (
@@ -87,13 +90,27 @@ class ConsoleAccessMiddleware:
     A safety net under ``@mfa_required``: a console view that forgets its decorator
     is still never reachable with a password alone, nor by administrators or
     auditors who hold no clinical role.
+
+    Every console response (pages, htmx fragments, redirects, 403s and 404s alike)
+    gets ``Cache-Control: no-store`` (with Django's other never-cache headers, as the
+    admin has): the pages show PHI, and neither the browser's disk cache nor a
+    shared proxy may keep a copy after the nurse signs out.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if self._is_console(request):
+            add_never_cache_headers(response)
+        return response
+
+    @staticmethod
+    def _is_console(request: HttpRequest) -> bool:
+        match = getattr(request, "resolver_match", None)
+        in_namespace = match is not None and CONSOLE_NAMESPACES.intersection(match.namespaces)
+        return bool(in_namespace) or request.path_info.startswith(CONSOLE_PATH_PREFIX)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         match = request.resolver_match

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 
 from audit.services import ChainReport
+
+logger = logging.getLogger("audit.alerts")
 
 
 def _administrator_group() -> str:
@@ -42,13 +46,28 @@ def describe(report: ChainReport) -> str:
     )
 
 
+def log_failure(report: ChainReport) -> None:
+    """CRITICAL on the ``audit.alerts`` logger: what operators' log alerting pages on."""
+    logger.critical("audit trail verification FAILED: %s", describe(report))
+
+
 def alert_chain_broken(report: ChainReport) -> int:
+    log_failure(report)
     recipients = administrator_addresses()
     if not recipients:
         return 0
+    if report.problem.startswith("append-only triggers"):
+        finding = (
+            "The append-only triggers of the audit tables are not in force: rows can be "
+            "altered or removed without the database refusing."
+        )
+    else:
+        finding = (
+            "It found a broken link in the hash chain. Rows may have been altered or "
+            "removed outside the application."
+        )
     body = (
-        "The daily verification of the audit trail found a broken link in the hash "
-        "chain. Rows may have been altered or removed outside the application.\n\n"
+        f"The daily verification of the audit trail failed. {finding}\n\n"
         f"{describe(report)}\n\n"
         "Run `python manage.py audit_verify` to see it, keep the database as it is, and "
         "compare with the exported chain heads.\n"

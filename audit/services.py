@@ -230,15 +230,18 @@ def check_exported_head(head: dict | None) -> ChainReport | None:
     return ChainReport(False, 0, last_sequence, last_hash, sequence, problem, expected, found)
 
 
-def check_triggers() -> ChainReport | None:
-    """A report naming the append-only triggers that are missing, if any."""
+def check_triggers(count: int = 0) -> ChainReport | None:
+    """A report naming the append-only triggers not in force (missing, disabled or
+    altered), if any; ``count`` is the number of events the chain walk verified."""
     from audit import triggers
 
-    absent = triggers.missing(connection)
-    if not absent:
+    found = triggers.problems(connection)
+    if not found:
         return None
+    kinds = sorted({problem.kind for problem in found})
     last_sequence, last_hash = chain_head()
     return ChainReport(
-        False, 0, last_sequence, last_hash, None, "append-only triggers missing",
-        "installed", ", ".join(absent),
+        False, count, last_sequence, last_hash, None,
+        f"append-only triggers {' and '.join(kinds)}",
+        "installed and enabled", "; ".join(map(str, found)),
     )  # fmt: skip

@@ -8,9 +8,15 @@ deleted (the copied username, which the hash covers, stays).
 
 Installed by migration 0002 and re-installed after every ``migrate`` (post_migrate),
 because SQLite drops a table's triggers when a migration rebuilds the table.
+
+``problems`` is what ``audit_verify`` checks: a trigger can be there and still not
+protect anything (``ALTER TABLE ... DISABLE TRIGGER``, a replaced function, a SQLite
+trigger of the same name that does nothing), so presence alone is not enough.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 PROTECTED_TABLES = ("audit_accessevent", "audit_chainanchor", "auditlog_logentry")
 
@@ -30,6 +36,16 @@ BEGIN
 END;
 $$;
 """
+
+
+# pg_trigger.tgtype bits: ROW 1, BEFORE 2, DELETE 8, UPDATE 16, TRUNCATE 32.
+_PG_ROW_TYPE = 1 | 2 | 8 | 16
+_PG_TRUNCATE_TYPE = 2 | 32
+# pg_trigger.tgenabled: "O" fires in origin and local sessions, "A" always; "R" fires
+# only under session_replication_role = replica and "D" never, i.e. no protection.
+_PG_ENABLED = {"O", "A"}
+_PG_FUNCTION_NAME = "audit_refuse_change"
+_PG_FUNCTION_BODY = _PG_FUNCTION.split("$$")[1]
 
 
 def _has_actor(connection, table: str) -> bool:
@@ -150,3 +166,85 @@ def missing(connection) -> list[str]:
     if connection.vendor not in {"postgresql", "sqlite"}:
         return []
     return sorted(expected(connection) - installed(connection))
+
+
+class Problem(NamedTuple):
+    """One append-only trigger not in force; ``kind`` is missing, disabled or altered."""
+
+    name: str
+    kind: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.kind}" + (f" ({self.detail})" if self.detail else "")
+
+
+def _pg_problems(connection) -> list[Problem]:
+    expected_type = {"_append_only": _PG_ROW_TYPE, "_no_truncate": _PG_TRUNCATE_TYPE}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.tgname, c.relname, t.tgenabled, t.tgtype, p.proname, p.prosrc "
+            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE NOT t.tgisinternal AND c.relname = ANY(%s) AND pg_table_is_visible(c.oid)",
+            [list(PROTECTED_TABLES)],
+        )
+        found = {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
+    out = []
+    for table in PROTECTED_TABLES:
+        if not _table_exists(connection, table):
+            continue
+        for suffix, wanted_type in expected_type.items():
+            name = f"{table}{suffix}"
+            row = found.get((name, table))
+            if row is None:
+                out.append(Problem(name, "missing"))
+                continue
+            enabled, tgtype, function, source = row
+            if enabled not in _PG_ENABLED:
+                replica = "fires only for replicas, " if enabled == "R" else ""
+                out.append(Problem(name, "disabled", f"{replica}tgenabled={enabled!r}"))
+            elif function != _PG_FUNCTION_NAME or tgtype != wanted_type:
+                out.append(Problem(name, "altered", f"runs {function}, tgtype {tgtype}"))
+            elif source != _PG_FUNCTION_BODY:
+                out.append(Problem(name, "altered", f"{function}() no longer refuses"))
+    return sorted(out)
+
+
+def _sqlite_problems(connection) -> list[Problem]:
+    def normal(sql: str) -> str:
+        return " ".join(sql.split())
+
+    wanted = {}
+    for table in PROTECTED_TABLES:
+        if _table_exists(connection, table):
+            for statement in _sqlite_sql(connection, table):
+                if statement.startswith("CREATE TRIGGER"):
+                    wanted[statement.split()[2]] = (table, normal(statement))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+        found = {name: (table, normal(sql or "")) for name, table, sql in cursor.fetchall()}
+    out = []
+    for name, (table, sql) in sorted(wanted.items()):
+        if name not in found:
+            out.append(Problem(name, "missing"))
+        elif found[name][0] != table:
+            out.append(Problem(name, "altered", f"on {found[name][0]}, not {table}"))
+        elif found[name][1] != sql:
+            out.append(Problem(name, "altered", "not the statement install() creates"))
+    return out
+
+
+def problems(connection) -> list[Problem]:
+    """Each append-only trigger that does not protect its table: missing, disabled
+    (PostgreSQL: ``tgenabled`` neither "O" nor "A"), or altered (on another table, for
+    other events, another function or body). Empty when all are in force.
+
+    SQLite triggers cannot be disabled; there each one must exist on its table with
+    exactly the statement ``install`` creates.
+    """
+    if connection.vendor == "postgresql":
+        return _pg_problems(connection)
+    if connection.vendor == "sqlite":
+        return _sqlite_problems(connection)
+    return []

@@ -1,6 +1,7 @@
 """Run by test_triggers_sqlite.py in a child process on a migrated SQLite database:
 tries every way of changing audit rows and prints what the database did, as JSON."""
 
+import io
 import json
 import os
 import sys
@@ -16,6 +17,7 @@ django.setup()
 
 from auditlog.models import LogEntry  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.core.management.base import CommandError  # noqa: E402
 from django.db import DatabaseError, connection, transaction  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -69,6 +71,27 @@ def concurrent_writers(writers: int = 4, each: int = 25) -> dict:
     }
 
 
+def swapped_trigger() -> dict:
+    """A trigger of the right name that refuses nothing: audit_verify must say so."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER audit_accessevent_no_delete")
+        cursor.execute(
+            "CREATE TRIGGER audit_accessevent_no_delete BEFORE DELETE ON audit_accessevent "
+            "WHEN 0 BEGIN SELECT RAISE(ABORT, 'never'); END"
+        )
+    err = io.StringIO()
+    try:
+        call_command("audit_verify", stdout=io.StringIO(), stderr=err)
+        code = 0
+    except CommandError as exc:
+        code = exc.returncode
+    return {
+        "problems": [str(problem) for problem in triggers.problems(connection)],
+        "verify_code": code,
+        "verify_err": err.getvalue(),
+    }
+
+
 def main() -> None:
     assert connection.vendor == "sqlite", connection.vendor
     user = User.objects.create(username="probe-user")
@@ -87,6 +110,7 @@ def main() -> None:
     results = {
         "installed": sorted(triggers.installed(connection)),
         "missing": triggers.missing(connection),
+        "problems": [str(problem) for problem in triggers.problems(connection)],
         "orm_save": attempt(orm_save),
         "orm_delete": attempt(lambda: AccessEvent.objects.get(pk=event.pk).delete()),
         "queryset_update": attempt(lambda: AccessEvent.objects.update(patient_ref="C-9")),
@@ -107,6 +131,7 @@ def main() -> None:
     results["actor_after_user_delete"] = AccessEvent.objects.get(pk=event.pk).actor_id
     results["chain_ok"] = verify_chain().ok
     results["concurrent"] = concurrent_writers()
+    results["swapped"] = swapped_trigger()
     print(json.dumps(results))
 
 

@@ -43,6 +43,19 @@ def test_the_migration_installs_the_triggers_on_sqlite(sqlite_results):
         "auditlog_logentry_no_delete",
     }
     assert sqlite_results["missing"] == []
+    assert sqlite_results["problems"] == []
+
+
+def test_audit_verify_fails_on_a_sqlite_trigger_swapped_for_one_that_refuses_nothing(
+    sqlite_results,
+):
+    swapped = sqlite_results["swapped"]
+
+    assert swapped["problems"] == [
+        "audit_accessevent_no_delete: altered (not the statement install() creates)"
+    ]
+    assert swapped["verify_code"] == 2
+    assert "append-only triggers altered" in swapped["verify_err"]
 
 
 @pytest.mark.parametrize(

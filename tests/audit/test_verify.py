@@ -1,4 +1,5 @@
 import json
+import logging
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from io import StringIO
@@ -174,3 +175,89 @@ def test_it_reports_a_missing_append_only_trigger(no_head_export):
     assert code == 2
     assert "append-only triggers missing" in err
     assert "audit_accessevent_append_only" in err
+
+
+@pytest.fixture
+def disabled_trigger():
+    """The penetration test's move: the table owner turns the row trigger off."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_accessevent DISABLE TRIGGER USER")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            # ALTER TABLE waits for no deferred FK check of the rows the test wrote.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE audit_accessevent ENABLE TRIGGER USER")
+
+
+def test_it_fails_loudly_when_an_append_only_trigger_is_disabled(
+    no_head_export, disabled_trigger, caplog
+):
+    record_events(2)
+
+    _out, err, code = _verify()
+
+    assert code == 2
+    assert "append-only triggers disabled" in err
+    assert "audit_accessevent_append_only: disabled" in err
+    assert "audit_accessevent_no_truncate: disabled" in err
+    alerts = [r for r in caplog.records if r.levelno >= logging.CRITICAL]
+    assert alerts and "audit_accessevent_append_only" in alerts[0].getMessage()
+
+
+def test_it_verifies_again_once_the_trigger_is_re_enabled(no_head_export):
+    record_events(2)
+    trigger = "audit_accessevent_append_only"
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE audit_accessevent DISABLE TRIGGER {trigger}")
+        assert _verify()[2] == 2
+        cursor.execute(f"ALTER TABLE audit_accessevent ENABLE TRIGGER {trigger}")
+
+    out, _err, code = _verify()
+
+    assert code == 0, out
+
+
+def test_a_trigger_that_fires_only_for_replicas_counts_as_disabled(no_head_export):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE audit_chainanchor ENABLE REPLICA TRIGGER audit_chainanchor_append_only"
+        )
+        try:
+            _out, err, code = _verify()
+        finally:
+            cursor.execute(
+                "ALTER TABLE audit_chainanchor ENABLE TRIGGER audit_chainanchor_append_only"
+            )
+
+    assert code == 2
+    assert "audit_chainanchor_append_only: disabled (fires only for replicas" in err
+
+
+def test_it_reports_a_trigger_whose_function_no_longer_refuses(no_head_export):
+    # CREATE OR REPLACE inside the test's transaction: rolled back afterwards.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; $$"
+        )
+
+    _out, err, code = _verify()
+
+    assert code == 2
+    assert "append-only triggers altered" in err
+    assert "audit_accessevent_append_only: altered" in err
+
+
+def test_the_daily_task_logs_a_disabled_trigger_as_critical(
+    no_head_export, disabled_trigger, caplog
+):
+    from audit import tasks
+
+    assert tasks.verify_chain() is False
+    assert any(
+        r.levelno >= logging.CRITICAL and "append-only triggers disabled" in r.getMessage()
+        for r in caplog.records
+    )

@@ -6,6 +6,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from gunicorn.config import Config
 
@@ -88,3 +89,98 @@ def test_the_audit_event_of_a_status_page_read_keeps_no_token(client):
     paths = list(AccessEvent.objects.values_list("path", flat=True))
     assert "/intake/status/[redacted]/" in paths
     assert not any(token in p for p in paths)
+
+
+def test_the_gunicorn_access_log_redacts_every_atom_a_format_could_name():
+    # Status-link pages now send their Referer (token included) to this site: any
+    # format naming the Referer header, the environ or a redirect must not log it.
+    logger = RedactingLogger(Config())
+    path = f"/intake/status/{TOKEN}/conversation/"
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": path,
+        "PATH_INFO": path,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://clinic.example{path}",
+    }
+    resp = SimpleNamespace(status="302 Found", headers=[("Location", path)], sent=0)
+    req = SimpleNamespace(headers=[("REFERER", f"https://clinic.example{path}")])
+
+    atoms = logger.atoms(resp, req, environ, timedelta(milliseconds=5))
+
+    assert atoms["{referer}i"] == "https://clinic.example/intake/status/[redacted]/conversation/"
+    assert not any(TOKEN in value for value in atoms.values() if isinstance(value, str))
+
+
+@pytest.mark.django_db
+def test_a_refused_form_with_a_status_link_referer_is_logged_without_its_token(console_output):
+    # Behind a proxy that rewrites the host, Django quotes the Referer in its reason.
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post(
+        reverse("set_language"),
+        {"language": "es"},
+        secure=True,
+        HTTP_REFERER=f"https://clinic.example/intake/status/{TOKEN}/",
+    )
+
+    assert response.status_code == 403
+    assert "Referer checking failed" in console_output.getvalue()
+    assert TOKEN not in console_output.getvalue()
+
+
+@pytest.fixture
+def every_stream_handler_output():
+    """What every stream handler on every logger writes (pytest's own aside), captured:
+    the project's console handler and any a default configuration may have added."""
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    handlers = {
+        handler
+        for logger in loggers
+        if isinstance(logger, logging.Logger)
+        for handler in logger.handlers
+        if isinstance(handler, logging.StreamHandler)
+        and not type(handler).__module__.startswith("_pytest")
+    }
+    stream = io.StringIO()
+    previous = {handler: handler.setStream(stream) for handler in handlers}
+    yield stream
+    for handler, old in previous.items():
+        handler.setStream(old)
+
+
+@pytest.mark.django_db
+def test_with_debug_on_a_refused_form_reaches_no_handler_with_its_token(
+    settings, every_stream_handler_output
+):
+    # Pen test issue 16, finding 8: with DEBUG on, Django's default "django" logger
+    # had a stderr handler of its own that did not redact.
+    settings.DEBUG = True
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post(
+        reverse("set_language"),
+        {"language": "es"},
+        secure=True,
+        HTTP_REFERER=f"https://clinic.example/intake/status/{TOKEN}/",
+    )
+
+    written = every_stream_handler_output.getvalue()
+    assert response.status_code == 403
+    assert "Referer checking failed" in written
+    assert TOKEN not in written
+
+
+def test_a_record_is_redacted_on_any_logger_whatever_its_handler():
+    # A library's logger with a bare handler of its own (no filter), as Celery's are.
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("tests.a_library_of_its_own")
+    logger.addHandler(handler)
+    try:
+        logger.warning("fetched %s", f"https://clinic.example/paging/ack/{TOKEN}/")
+    finally:
+        logger.removeHandler(handler)
+
+    assert "/paging/ack/[redacted]/" in stream.getvalue()
+    assert TOKEN not in stream.getvalue()

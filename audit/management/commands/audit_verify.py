@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from audit import head_export, services
-from audit.alerts import describe
+from audit.alerts import describe, log_failure
 
 
 class Command(BaseCommand):
     help = (
-        "Walk the audit hash chain in order; print the first broken link and exit "
-        "non-zero, or print the event count and the head hash."
+        "Walk the audit hash chain in order and check the append-only triggers are "
+        "installed and enabled; print the first problem and exit 2 (logged CRITICAL), "
+        "or print the event count and the head hash."
     )
 
     def add_arguments(self, parser):
@@ -22,8 +23,9 @@ class Command(BaseCommand):
         report = services.verify_chain(chunk_size=chunk_size)
         if report.ok:
             broken = services.check_exported_head(head_export.last_exported_head(exported_head))
-            report = broken or services.check_triggers() or report
+            report = broken or services.check_triggers(report.count) or report
         if not report.ok:
+            log_failure(report)
             self.stderr.write(describe(report))
             raise CommandError("audit chain verification failed", returncode=2)
         self.stdout.write(
