@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from tests.factories.triage import make_team
@@ -74,9 +76,25 @@ def valid_data(step: str, *, crisis: bool = False) -> dict:
     return {}
 
 
+def form_token(client, step: str) -> str:
+    """The spam guard's token of ``step`` as the page would show it to this client now
+    (bound to the client's session, which this creates when there is none)."""
+    session = client.session
+    token = spamguard.timestamp_token(session, step)
+    session.save()
+    return token
+
+
+def step_of(url: str) -> str:
+    """The intake step a URL posts to ("consent", "contact", ..., "review")."""
+    match = resolve(urlsplit(url).path)
+    return "consent" if match.url_name == "consent" else str(match.kwargs.get("key", ""))
+
+
 def post(client, url: str, data: dict | None = None, **extra):
-    """POST as the browser does: with the spam guard's signed time the page was shown."""
-    payload = {spamguard.TIMESTAMP_FIELD: spamguard.timestamp_token(), **(data or {})}
+    """POST as the browser does: with the spam guard's token of the page, bound to the
+    client's session and to the page's step."""
+    payload = {spamguard.TIMESTAMP_FIELD: form_token(client, step_of(url)), **(data or {})}
     return client.post(url, payload, **extra)
 
 

@@ -5,13 +5,15 @@ import time_machine
 from django.urls import reverse
 
 from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
+    form_token,
     give_consent,
     intake_env,
     post,
     step_url,
     valid_data,
 )
-from triage.intake import spamguard
+from tests.factories.triage import make_case, make_intake
+from triage.intake import spamguard, tokens
 from triage.models import Consent, ConsentDocument, Intake
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env")]
@@ -55,6 +57,63 @@ def test_another_address_is_not_limited(client, settings):
     assert response.status_code == 302
 
 
+PROXY = "10.0.0.2"
+ATTACKER = "203.0.113.66"
+VICTIM = "198.51.100.23"
+
+
+def via_proxy(forwarded: str) -> dict:
+    """What gunicorn sees behind one proxy that appends the address it received from."""
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded}
+
+
+def test_forged_forwarded_entries_do_not_escape_the_limit(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.INTAKE_RATE_LIMIT_POSTS = 3
+
+    statuses = [
+        post(
+            client, reverse("intake:consent"), {}, **via_proxy(f"198.51.100.{n}, {ATTACKER}")
+        ).status_code
+        for n in range(6)
+    ]
+
+    assert 429 not in statuses[:3]
+    assert statuses[3:] == [429, 429, 429]
+
+
+def test_forged_forwarded_entries_cannot_get_a_victim_limited(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.INTAKE_RATE_LIMIT_POSTS = 2
+    intake = make_intake(answers={"phq9": [0] * 9})
+    token = tokens.issue(intake)
+    intake.save()
+    make_case(intake=intake)
+    status_url = reverse("intake:status", args=[token])
+
+    # The attacker names the victim as the client, on the status links and the intake.
+    for _ in range(4):
+        client.get(reverse("intake:status", args=["guessed"]), **via_proxy(f"{VICTIM}, {ATTACKER}"))
+        post(client, reverse("intake:consent"), {}, **via_proxy(f"{VICTIM}, {ATTACKER}"))
+    assert client.get(status_url, **via_proxy(ATTACKER)).status_code == 429
+
+    assert client.get(status_url, **via_proxy(VICTIM)).status_code == 200
+    response = post(client, reverse("intake:consent"), consent_data(), **via_proxy(VICTIM))
+    assert response.status_code == 302
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, settings):
+    settings.INTAKE_RATE_LIMIT_POSTS = 2
+    for n in range(2):
+        post(client, reverse("intake:consent"), {}, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+
+    response = post(
+        client, reverse("intake:consent"), consent_data(), HTTP_X_FORWARDED_FOR="198.51.100.99"
+    )
+
+    assert response.status_code == 429
+
+
 def test_a_filled_honeypot_gets_a_generic_error_and_stores_nothing(client):
     response = post(
         client,
@@ -80,7 +139,7 @@ def test_a_form_sent_too_fast_is_refused(client, settings):
 def test_a_form_sent_after_the_minimum_time_is_accepted(client, settings):
     settings.INTAKE_MIN_FILL_SECONDS = 5
     with time_machine.travel("2026-11-23 10:00:00", tick=False) as traveller:
-        token = spamguard.timestamp_token()
+        token = form_token(client, "consent")
         traveller.shift(6)
         response = client.post(
             reverse("intake:consent"), consent_data() | {spamguard.TIMESTAMP_FIELD: token}

@@ -10,7 +10,7 @@ from django.core.validators import EmailValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from triage.intake import screeners, spamguard
+from triage.intake import screeners
 from triage.models import Intake
 
 MAX_NAME = 200
@@ -77,11 +77,8 @@ class AccessibleForm(forms.Form):
 
 
 class SpamGuardForm(AccessibleForm):
-    """Carries the honeypot and the signed time the page was shown (see spamguard)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.shown_at = spamguard.timestamp_token()
+    """An intake page's form: the view adds the honeypot and the signed page token,
+    which is bound to the session and the step (see spamguard)."""
 
 
 def _radio(choices, required_message, required=True, label=""):

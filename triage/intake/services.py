@@ -260,8 +260,12 @@ class Submission:
 
 
 @transaction.atomic
-def intake_submit(*, intake: Intake) -> Submission:
-    """Submit a complete draft: triage it, open its case, issue the status link."""
+def intake_submit(*, intake: Intake, source_keys: tuple[str, ...] = ()) -> Submission:
+    """Submit a complete draft: triage it, open its case, issue the status link.
+
+    ``source_keys`` (``triage.intake.source.request_keys``) group a flood of crisis
+    pages from one source.
+    """
     from triage.cases.opening import case_open_from_intake
 
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
@@ -280,13 +284,13 @@ def intake_submit(*, intake: Intake) -> Submission:
             "status_token_expires_at", "status_token_revoked_at", "updated_at",
         ]
     )  # fmt: skip
-    opening = case_open_from_intake(intake=intake)
+    opening = case_open_from_intake(intake=intake, source_keys=source_keys)
     return Submission(
         intake=intake, case=opening.case, crisis=bool(opening.crisis), status_token=token
     )
 
 
-def intake_crisis_check(*, intake: Intake, step: str) -> bool:
+def intake_crisis_check(*, intake: Intake, step: str, source_keys: tuple[str, ...] = ()) -> bool:
     """Scan a step just saved (the free text, the ASQ's acute question) and, on a crisis,
     open the case and page now, before the patient sends anything. True on a crisis.
 
@@ -298,7 +302,8 @@ def intake_crisis_check(*, intake: Intake, step: str) -> bool:
     if step not in DRAFT_SCANNED_STEPS:
         return False
     try:
-        return case_open_from_draft(intake=intake, step=step) is not None
+        opening = case_open_from_draft(intake=intake, step=step, source_keys=source_keys)
+        return opening is not None
     except Exception:
         logger.exception("intake: the crisis scan of a saved step failed; the submission rescans")
         return False

@@ -1,7 +1,7 @@
 """Paging models, one module per concept; imported here so Django finds them."""
 
 from triage.paging.models.notifications import Notification, WebhookEndpoint
-from triage.paging.models.pages import AckLink, Page
+from triage.paging.models.pages import AckLink, Page, PageCase
 from triage.paging.models.policies import EscalationPolicy, EscalationStep
 from triage.paging.models.schedules import (
     OnCallSchedule,
@@ -17,6 +17,7 @@ __all__ = [
     "Notification",
     "OnCallSchedule",
     "Page",
+    "PageCase",
     "RotationMember",
     "ShiftConfirmation",
     "ShiftOverride",

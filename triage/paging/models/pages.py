@@ -30,6 +30,11 @@ class Page(models.Model):
     signals = models.ManyToManyField("triage.CrisisSignal", related_name="pages", blank=True)
     reason = models.CharField(_("reason"), max_length=40, default="crisis")
     dedup_key = models.CharField(max_length=80)
+    # Grouping against flooding (README "Crisis paging"): hashed keys of where the
+    # case came from (address, device cookie, contact blind index) and how many crisis
+    # cases share this page (this case plus every ``PageCase`` grouped onto it).
+    source_keys = models.JSONField(default=list, blank=True)
+    case_count = models.PositiveIntegerField(_("crisis cases"), default=1)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.TRIGGERED
     )
@@ -83,6 +88,31 @@ class Page(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.RESOLVED
+
+
+class PageCase(models.Model):
+    """A later crisis case from the same source, grouped onto an open page.
+
+    The case itself is untouched (a crisis case in the queue like any other); only its
+    page is shared, so the on-call nurse is not notified again for each one.
+    """
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="grouped_cases")
+    case = models.ForeignKey("triage.Case", on_delete=models.PROTECT, related_name="grouped_pages")
+    # Which kind of key matched ("address", "device", "phone", "email"): no value.
+    matched = models.CharField(max_length=16)
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["added_at"]
+        verbose_name = _("grouped crisis case")
+        verbose_name_plural = _("grouped crisis cases")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "case"], name="page_case_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} on page {self.page_id}"
 
 
 class AckLink(models.Model):

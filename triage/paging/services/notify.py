@@ -74,6 +74,16 @@ def _text(n: Notification) -> tuple[str, str, dict]:
                 _("Acknowledge: %(url)s") % {"url": link_map.get("acknowledge", link_map["open"])},
                 _("Open in the console (sign-in required): %(url)s") % {"url": link_map["open"]},
             ]
+            if page.case_count > 1:
+                # Crisis cases from one source share this page (a possible flood).
+                lines.insert(
+                    1,
+                    _(
+                        "%(count)s crisis cases from one source share this page; "
+                        "each is in the queue."
+                    )
+                    % {"count": page.case_count},
+                )
         elif n.kind == Notification.Kind.SHIFT_TEST:
             link_map["confirm"] = links.shift_confirm_url(n.shift_id)
             subject = _("Test: please confirm your on-call shift (%(team)s)") % {"team": team}

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from triage.models import Case, CaseEvent, CrisisSignal
-from triage.paging.models import AckLink, Notification, Page, WebhookEndpoint
+from triage.paging.models import AckLink, Notification, Page, PageCase, WebhookEndpoint
+from triage.paging.services import grouping
 from triage.paging.services import policy as policies
 from triage.paging.services.dispatch import enqueue_after_commit
 
@@ -29,21 +30,40 @@ def dedup_key_for(case: Case) -> str:
     return f"case:{case.pk}"
 
 
-def page_raise(*, case: Case, signals: list[CrisisSignal], reason: str = "crisis") -> Page:
+def page_raise(
+    *,
+    case: Case,
+    signals: list[CrisisSignal],
+    reason: str = "crisis",
+    source_keys: list[str] | tuple[str, ...] = (),
+) -> Page:
     """Raise (or join) the open page of ``case``; delivery starts after commit.
 
     Call it inside the transaction that creates the case and its signals, so the page
     commits with them or not at all. A second call for the same case adds the signals
     to the open page instead of paging again.
+
+    ``source_keys`` (hashed address, device, contact blind index: where a new crisis
+    case came from) group a flood: a case whose source already raised an open page
+    within ``PAGING_GROUP_WINDOW_MINUTES`` joins that page with a count instead of
+    notifying again (``grouping``). Without a match, the case pages at once.
     """
+    keys = sorted({k for k in source_keys if k})
     with transaction.atomic():
         key = dedup_key_for(case)
-        page = _open_page(key)
+        page = _open_page(key) or grouping.open_group_of(case)
         if page is not None:
             if signals:
                 page.signals.add(*signals)
             return page
         now = _now()
+        if keys and grouping.window() is not None:
+            grouping.lock_sources(keys)
+            group = grouping.find_group(case=case, keys=keys, now=now)
+            if group is not None:
+                return grouping.group_join(
+                    page=group, case=case, signals=signals, keys=keys, now=now
+                )
         policy, snapshot = policies.policy_snapshot(case.team)
         try:
             with transaction.atomic():  # a savepoint: losing the race keeps the caller's work
@@ -53,6 +73,7 @@ def page_raise(*, case: Case, signals: list[CrisisSignal], reason: str = "crisis
                     reference=case.reference,
                     reason=reason[:40],
                     dedup_key=key,
+                    source_keys=keys,
                     policy=policy,
                     policy_snapshot=snapshot,
                     round_started_at=now,
@@ -95,17 +116,27 @@ def _steps(page: Page) -> list[dict]:
 
 
 def _action_taken_since(page: Page, since: dt.datetime) -> bool:
-    case = Case.objects.only("status").get(pk=page.case_id)
-    if case.status != Case.Status.OPEN:
+    """True when every case of the page (its own and any grouped onto it) is no longer
+    open or was actioned since: a group is not settled by acting on one of its cases."""
+    case_ids = [page.case_id]
+    if page.case_count > 1:
+        case_ids += list(PageCase.objects.filter(page=page).values_list("case_id", flat=True))
+    open_ids = set(
+        Case.objects.filter(pk__in=case_ids, status=Case.Status.OPEN).values_list("pk", flat=True)
+    )
+    if not open_ids:
         return True
     # Only what a person did counts: a system note (e.g. the patient updating contact
     # details) must not pause escalation.
-    return CaseEvent.objects.filter(
-        case_id=page.case_id,
-        kind__in=ACTION_EVENT_KINDS,
-        created_at__gt=since,
-        actor__isnull=False,
-    ).exists()
+    acted = set(
+        CaseEvent.objects.filter(
+            case_id__in=open_ids,
+            kind__in=ACTION_EVENT_KINDS,
+            created_at__gt=since,
+            actor__isnull=False,
+        ).values_list("case_id", flat=True)
+    )
+    return open_ids <= acted
 
 
 def _create_notifications(page: Page, step_no: int, step: dict, now) -> list[str]:
