@@ -76,3 +76,88 @@ class AccessPolicy(models.Model):
 
     def __str__(self) -> str:
         return "access policy"
+
+
+class AccessChangeRequest(models.Model):
+    """A change made in the admin that could open PHI, waiting for a supervisor.
+
+    Created by ``accounts.approvals.access_change_request`` instead of applying the
+    change; applied only by ``access_change_approve``, decided by someone other than
+    the requester (a database constraint as well).
+    """
+
+    class Kind(models.TextChoices):
+        ROLE_GRANT = "role_grant", _("grant a role")
+        TEAM_MEMBERSHIP = "team_membership", _("add to a team")
+        MFA_RESET = "mfa_reset", _("reset MFA")
+        PASSWORD_SET = "password_set", _("set the password")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting a supervisor")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    kind = models.CharField(_("change"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("for user"),
+        on_delete=models.CASCADE,
+        related_name="access_change_requests",
+    )
+    group = models.ForeignKey(
+        "auth.Group", verbose_name=_("role"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    is_supervisor = models.BooleanField(_("supervises this team"), default=False)
+    # The new password's hash (never the password); cleared once the request is decided.
+    password_hash = models.CharField(max_length=256, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("access change request")
+        verbose_name_plural = _("access change requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("requested_by")),
+                name="access_change_not_self_approved",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", decided_at__isnull=True)
+                | (~models.Q(status="pending") & models.Q(decided_at__isnull=False)),
+                name="access_change_decided_at_matches_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user} ({self.get_status_display()})"
+
+    def describe(self) -> str:
+        """What would change, in words (no secrets): for lists and messages."""
+        if self.kind == self.Kind.ROLE_GRANT:
+            return _("role %(role)s") % {"role": self.group.name if self.group else "?"}
+        if self.kind == self.Kind.TEAM_MEMBERSHIP:
+            text = _("team %(team)s") % {"team": self.team}
+            return f"{text} ({_('supervisor')})" if self.is_supervisor else text
+        return str(self.get_kind_display())

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.approvals import access_change_approve
+from accounts.models import AccessChangeRequest
 from accounts.roles import Role
 from accounts.services import backup_codes_regenerate
 from tests.factories.accounts import (
@@ -53,7 +55,7 @@ def test_users_can_be_filtered_by_role(admin_client):
     assert names == ["only-auditor"]
 
 
-def test_reset_mfa_deletes_devices_and_unverifies_the_users_sessions(admin_client, client_factory):
+def test_approved_reset_mfa_deletes_devices_and_unverifies_sessions(admin_client, client_factory):
     nurse = make_staff(Role.NURSE, team=TeamFactory())
     nurse_client = client_factory()
     login_verified(nurse_client, nurse)
@@ -65,7 +67,11 @@ def test_reset_mfa_deletes_devices_and_unverifies_the_users_sessions(admin_clien
         {"action": "reset_mfa", "_selected_action": [nurse.pk]},
     )
 
+    # It waits for a supervisor (accounts.approvals), then applies.
     assert response.status_code == 302
+    assert TOTPDevice.objects.filter(user=nurse).exists()
+    change = AccessChangeRequest.objects.get(user=nurse, kind="mfa_reset")
+    access_change_approve(change=change, decided_by=make_staff(Role.SUPERVISOR))
     assert not TOTPDevice.objects.filter(user=nurse).exists()
     assert not StaticDevice.objects.filter(user=nurse).exists()
     after = nurse_client.get("/console/")

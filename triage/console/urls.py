@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from triage.console import actions, break_glass, case_page, queue, supervisor
+from triage.console import access_requests, actions, break_glass, case_page, queue, supervisor
 from triage.console.common import paging_enabled
 
 urlpatterns = [
@@ -38,6 +38,11 @@ urlpatterns = [
         "supervisor/break-glass/<uuid:access_id>/reviewed/",
         break_glass.mark_reviewed,
         name="break_glass_reviewed",
+    ),
+    path(
+        "supervisor/access-requests/<int:request_id>/decide/",
+        access_requests.decide,
+        name="access_request_decide",
     ),
 ]
 
