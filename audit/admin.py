@@ -7,7 +7,8 @@ from django.contrib.admin.utils import unquote
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from audit import exports
+from accounts.roles import can_read_phi
+from audit import change_history, exports
 from audit.models import AccessEvent, ChainAnchor
 from audit.services import record_access
 
@@ -162,7 +163,12 @@ if admin.site.is_registered(LogEntry):
 
 @admin.register(LogEntry)
 class ChangeHistoryAdmin(_AuditlogLogEntryAdmin):
-    """Who changed which account, role or setting: readable by auditors, changed by nobody."""
+    """Who changed which account, role or setting: readable by auditors, changed by nobody.
+
+    Entries about patients (``audit.change_history``) show their values only to a
+    holder of ``accounts.read_phi``, and each such read is an access event; everyone
+    else sees who changed which kind of record and when, with the values hidden.
+    """
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -179,3 +185,104 @@ class ChangeHistoryAdmin(_AuditlogLogEntryAdmin):
 
     def has_module_permission(self, request) -> bool:
         return self.has_view_permission(request)
+
+    # ---- clinical entries: hidden without read_phi, audited with it ----
+    # The choice is made per request from the user (below), never from state kept on
+    # this shared instance, so one user's request cannot decide what another sees.
+    MASKED_COLUMNS = {
+        "resource_url": "resource_masked",
+        "msg_short": "msg_short_masked",
+        "msg": "msg_masked",
+    }
+
+    def _masking(self, request, names):
+        if can_read_phi(request.user):
+            return list(names)
+        return [self.MASKED_COLUMNS.get(name, name) for name in names]
+
+    def get_list_display(self, request):
+        return self._masking(request, super().get_list_display(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._masking(request, super().get_readonly_fields(request, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (title, {**options, "fields": self._masking(request, options["fields"])})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_object(self, request, object_id, from_field=None):
+        # Every detail page (change, history) and str(entry) go through here.
+        entry = super().get_object(request, object_id, from_field)
+        hidden = entry is not None and change_history.is_clinical(entry)
+        if hidden and not can_read_phi(request.user):
+            entry = change_history.masked(entry)
+        return entry
+
+    @admin.display(description=_("Resource"))
+    def resource_masked(self, obj):
+        if change_history.is_clinical(obj):
+            return f"{obj.content_type} {obj.object_pk}: {change_history.HIDDEN}"
+        return self.resource_url(obj)
+
+    @admin.display(description=_("Changes"))
+    def msg_short_masked(self, obj):
+        return change_history.HIDDEN if change_history.is_clinical(obj) else self.msg_short(obj)
+
+    @admin.display(description=_("Changes"))
+    def msg_masked(self, obj):
+        return change_history.HIDDEN_CHANGES if change_history.is_clinical(obj) else self.msg(obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term and not can_read_phi(request.user):
+            # Matching a search term against a hidden entry's values would reveal them.
+            results = results.exclude(change_history.clinical_filter())
+        return results, may_have_duplicates
+
+    def _record_entry(self, request, object_id, response, view: str) -> None:
+        if response.status_code != 200 or not can_read_phi(request.user):
+            return
+        entry = super().get_object(request, unquote(object_id))
+        if entry is None or not change_history.is_clinical(entry):
+            return
+        record_access(
+            request=request,
+            action=AccessEvent.Action.VIEW,
+            object_type=change_history.label_of(entry.content_type),
+            object_id=entry.object_pk,
+            patient_ref=change_history.patient_ref_of(entry),
+            details={"via": "admin", "view": f"change_history_{view}", "log_entry": entry.pk},
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The response renders lazily after this returns: the event is written (or its
+        # failure raised, a 503) before any value reaches the template.
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._record_entry(request, object_id, response, "change")
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._record_entry(request, object_id, response, "history")
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if response.status_code != 200 or changelist is None or not can_read_phi(request.user):
+            return response
+        clinical = [e for e in changelist.result_list if change_history.is_clinical(e)]
+        if clinical:
+            record_access(
+                request=request,
+                action=AccessEvent.Action.SEARCH if changelist.query else AccessEvent.Action.LIST,
+                object_type="auditlog.logentry",
+                details={
+                    "via": "admin",
+                    "view": "change_history",
+                    "clinical_entries": [e.pk for e in clinical],
+                },
+            )
+        return response

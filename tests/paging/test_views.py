@@ -100,6 +100,36 @@ def test_a_nurse_of_another_team_cannot_see_or_acknowledge_the_page(client):
     assert Page.objects.get(pk=page.pk).status == "triggered"
 
 
+def test_a_page_of_another_team_is_a_denied_event(client):
+    team, *_ = make_oncall_team()
+    other = make_staff("nurse", team=make_team("west"), username="west-nurse")
+    page = _page(team)
+    login_verified(client, other)
+
+    response = client.get(reverse("console:paging:page_detail", args=[page.pk]))
+
+    assert response.status_code == 404
+    event = AccessEvent.objects.get(action=AccessEvent.Action.DENIED)
+    assert (event.outcome, event.object_type, event.object_id, event.patient_ref) == (
+        "denied", "paging.page", str(page.pk), page.reference,
+    )  # fmt: skip
+    assert event.actor == other
+
+
+def test_a_page_that_does_not_exist_is_a_denied_event(client):
+    _team, nurse, *_ = make_oncall_team()
+    login_verified(client, nurse)
+    missing = "00000000-0000-4000-8000-000000000000"
+
+    detail = client.get(reverse("console:paging:page_detail", args=[missing]))
+    acknowledge = client.post(reverse("console:paging:acknowledge", args=[missing]))
+
+    assert (detail.status_code, acknowledge.status_code) == (404, 404)
+    events = AccessEvent.objects.filter(action=AccessEvent.Action.DENIED, object_id=missing)
+    assert events.count() == 2
+    assert {e.patient_ref for e in events} == {""}
+
+
 def test_the_page_detail_records_an_audit_event(client):
     team, nurse, *_ = make_oncall_team()
     page = _page(team)

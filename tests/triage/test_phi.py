@@ -1,4 +1,5 @@
 import base64
+import io
 
 import pytest
 from django.db import connection
@@ -79,3 +80,33 @@ def test_rotation_keeps_old_rows_readable_and_reseals_under_the_new_key(intake_f
 
     assert raw_row("triage_intake", intake.pk)["full_name"].startswith("phi1:k2:")
     assert Intake.objects.get(pk=intake.pk).full_name == "Marisol Quintero"
+
+
+def test_the_break_glass_reason_is_stored_nowhere_in_plain_text(case_factory, rf, settings):
+    from django.core.management import call_command
+
+    from accounts.roles import Role
+    from audit.models import AccessEvent
+    from tests.factories.accounts import make_staff
+    from tests.factories.triage import make_team
+    from triage.cases.access import break_glass_open
+
+    case = case_factory(team=make_team("south"))
+    request = rf.post("/")
+    request.user = make_staff(Role.CLINICIAN, team=make_team("north"))
+    grant = break_glass_open(request=request, case=case, reason="Mother Rosa Quintero called")
+
+    event = AccessEvent.objects.get(action=AccessEvent.Action.BREAK_GLASS)
+    grant_row = raw_row("triage_breakglassaccess", grant.pk)
+    assert "Quintero" not in repr(grant_row) + repr(raw_row("audit_accessevent", event.pk))
+    assert grant_row["reason"].startswith("phi1:")
+    assert event.details["break_glass_id"] == str(grant.pk)
+    assert event.details["reason_digest"] == phi.blind_index(
+        "Mother Rosa Quintero called", "break_glass_reason"
+    )
+
+    # Key rotation finds and re-seals the reason like any other PHI field.
+    settings.PHI_KEYS = [NEW_KEY, *settings.PHI_KEYS]
+    call_command("rotate_phi_keys", stdout=io.StringIO())
+    assert raw_row("triage_breakglassaccess", grant.pk)["reason"].startswith("phi1:k2:")
+    assert type(grant).objects.get(pk=grant.pk).reason == "Mother Rosa Quintero called"

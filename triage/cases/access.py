@@ -12,7 +12,11 @@ from django.utils import timezone
 from accounts.roles import can_read_phi, has_role, visible_team_ids
 from audit.models import AccessEvent
 from audit.services import record_access
+from triage import phi
 from triage.models import BreakGlassAccess, Case
+
+# Blind-index kind of the break-glass reason digest kept in the audit event.
+REASON_DIGEST_KIND = "break_glass_reason"
 
 
 class BreakGlassRequired(Exception):
@@ -82,14 +86,22 @@ def break_glass_open(*, request: HttpRequest, case: Case, reason: str) -> BreakG
         reason=reason,
         expires_at=timezone.now() + timedelta(minutes=settings.BREAK_GLASS_MINUTES),
     )
+    # The reason may name the patient, so its only copy is the sealed one on the grant
+    # (encrypted like any PHI, re-sealed by rotate_phi_keys). The audit event, which is
+    # plain text and can never be changed, carries the grant id and a keyed digest of the
+    # reason instead: tamper evidence for the justification without the words.
     record_access(
         request=request,
         action=AccessEvent.Action.BREAK_GLASS,
         object_type="triage.case",
         object_id=str(case.pk),
         patient_ref=case.reference,
-        reason=reason,
-        details={"team_id": case.team_id, "expires_at": grant.expires_at.isoformat()},
+        details={
+            "team_id": case.team_id,
+            "expires_at": grant.expires_at.isoformat(),
+            "break_glass_id": str(grant.pk),
+            "reason_digest": phi.blind_index(reason, REASON_DIGEST_KIND),
+        },
     )
     return grant
 

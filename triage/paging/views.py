@@ -6,8 +6,9 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,6 +17,7 @@ from accounts.decorators import mfa_required
 from accounts.models import Team, TeamMembership
 from accounts.roles import visible_team_ids
 from audit.decorators import no_phi, shows_phi
+from audit.models import AccessEvent
 from audit.services import record_access
 from triage.paging.forms import OverrideForm, ResolveForm
 from triage.paging.models import Notification, OnCallSchedule, Page, ShiftConfirmation
@@ -24,12 +26,24 @@ from triage.paging.services import oncall, page_acknowledge, page_resolve
 from triage.paging.services.shifts import shift_override_create
 
 
-def _get_page_for_user(user, page_id) -> Page:
-    """The page when it belongs to one of the user's teams, else 404."""
-    page = get_object_or_404(Page.objects.select_related("team", "case"), pk=page_id)
-    if page.team_id not in visible_team_ids(user):
-        raise Http404
-    return page
+def _get_page_for_user(request: HttpRequest, page_id) -> Page:
+    """The page when it belongs to one of the user's teams; otherwise 404, with a denied
+    event on record (a page id that does not exist or belongs to another team)."""
+    page = Page.objects.select_related("team", "case").filter(pk=page_id).first()
+    if page is not None and page.team_id in visible_team_ids(request.user):
+        return page
+    # In a transaction of its own, like the console's case refusals: the 404 must not
+    # roll back the evidence that someone asked.
+    with transaction.atomic():
+        record_access(
+            request=request,
+            action=AccessEvent.Action.DENIED,
+            outcome=AccessEvent.Outcome.DENIED,
+            object_type="paging.page",
+            object_id=str(page_id)[:64],
+            patient_ref=page.reference if page is not None else "",
+        )
+    raise Http404
 
 
 def _managed_team_ids(user) -> set[int]:
@@ -98,7 +112,7 @@ def oncall_view(request: HttpRequest) -> HttpResponse:
 @shows_phi
 def page_detail(request: HttpRequest, page_id) -> HttpResponse:
     """A page with its crisis signals (categories) and every notification attempt."""
-    page = _get_page_for_user(request.user, page_id)
+    page = _get_page_for_user(request, page_id)
     record_access(
         request=request,
         action="view",
@@ -109,6 +123,8 @@ def page_detail(request: HttpRequest, page_id) -> HttpResponse:
     context = {
         "page": page,
         "signals": page.signals.all().order_by("created_at"),
+        # Later crisis cases from the same source, grouped onto this page.
+        "grouped": page.grouped_cases.select_related("case").order_by("added_at"),
         "notifications": page.notifications.select_related("recipient").order_by(
             "cycle", "step", "created_at"
         ),
@@ -128,7 +144,7 @@ def _back(request: HttpRequest, page: Page) -> HttpResponse:
 @no_phi
 def page_acknowledge_view(request: HttpRequest, page_id) -> HttpResponse:
     """Acknowledge from the console. Shows nothing; redirects."""
-    page = _get_page_for_user(request.user, page_id)
+    page = _get_page_for_user(request, page_id)
     page = page_acknowledge(page=page, user=request.user, via="console")
     messages.success(request, _("Page %(ref)s acknowledged.") % {"ref": page.reference})
     return _back(request, page)
@@ -139,7 +155,7 @@ def page_acknowledge_view(request: HttpRequest, page_id) -> HttpResponse:
 @no_phi
 def page_resolve_view(request: HttpRequest, page_id) -> HttpResponse:
     """Resolve with a note. Shows nothing; redirects."""
-    page = _get_page_for_user(request.user, page_id)
+    page = _get_page_for_user(request, page_id)
     form = ResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write a note to resolve the page."))
