@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import password_reset, views
+from audit.decorators import no_phi
 
 app_name = "accounts"
 
@@ -12,4 +13,25 @@ urlpatterns = [
     path("mfa/setup/", views.mfa_setup, name="mfa_setup"),
     path("mfa/backup-codes/", views.backup_codes, name="backup_codes"),
     path("session/keep-alive/", views.keep_alive, name="keep_alive"),
+    # Password reset by e-mail (accounts/password_reset.py): no PHI on any of these.
+    path(
+        "password-reset/",
+        no_phi(password_reset.StaffPasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        no_phi(password_reset.StaffPasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        no_phi(password_reset.StaffPasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        no_phi(password_reset.StaffPasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
 ]

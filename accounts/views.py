@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from accounts.decorators import mfa_required
 from accounts.forms import SetupTokenForm, StaffAuthenticationForm, TokenForm
 from accounts.services import (
+    MfaThrottled,
     backup_codes_regenerate,
     has_confirmed_device,
     mfa_enrollment_confirm,
@@ -73,19 +74,33 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(second_factor_url(request.user, next_url))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = mfa_verify(user=request.user, token=form.cleaned_data["token"])
-        if device is not None:
-            _verified(request, device)
-            return redirect(next_url)
-        form.add_error(
-            "token",
-            _(
-                "That code was not accepted. Enter the current code from your app or an"
-                " unused backup code. After several wrong codes, wait a little before"
-                " trying again."
-            ),
-        )
+        try:
+            device = mfa_verify(user=request.user, token=form.cleaned_data["token"])
+        except MfaThrottled as exc:
+            form.add_error("token", _wait_message(exc.wait_seconds))
+        else:
+            if device is not None:
+                _verified(request, device)
+                return redirect(next_url)
+            form.add_error(
+                "token",
+                _(
+                    "That code was not accepted. Enter the current code from your app or"
+                    " an unused backup code. After several wrong codes, wait a little"
+                    " before trying again."
+                ),
+            )
     return render(request, "accounts/verify.html", {"form": form, "next": next_url})
+
+
+def _wait_message(seconds: int) -> str:
+    # Two plain strings rather than ngettext: locale/build.py fills singular strings
+    # only, and English and Spanish both use the singular for 1 alone.
+    if seconds == 1:
+        return _("Too many wrong codes in a row. Wait 1 second, then enter the current code.")
+    return _(
+        "Too many wrong codes in a row. Wait %(seconds)s seconds, then enter the current code."
+    ) % {"seconds": seconds}
 
 
 @never_cache

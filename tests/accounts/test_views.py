@@ -1,6 +1,9 @@
 """Sign-in: password, then TOTP or a backup code; MFA setup; backup codes."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -84,6 +87,53 @@ def test_a_wrong_code_is_refused_with_a_message(client, team):
     assert response.status_code == 200
     assert "not accepted" in response.content.decode()
     assert client.get(CONSOLE).status_code == 302
+
+
+def test_the_right_code_too_soon_after_a_wrong_one_is_told_to_wait_not_refused(client, team):
+    nurse = make_staff(Role.NURSE, team=team)
+    device = confirmed_totp_device(nurse)
+    start = dt.datetime(2026, 12, 7, 9, 0, 10, tzinfo=dt.UTC)
+
+    with time_machine.travel(start, tick=False):
+        password_login(client, nurse)
+        wrong = str((int(current_totp(device)) + 1) % 1_000_000).zfill(6)
+        client.post(reverse("accounts:verify"), {"token": wrong, "next": CONSOLE})
+        device.refresh_from_db()
+        too_soon = client.post(
+            reverse("accounts:verify"), {"token": current_totp(device), "next": CONSOLE}
+        )
+    with time_machine.travel(start + dt.timedelta(seconds=2), tick=False):
+        in_time = client.post(
+            reverse("accounts:verify"), {"token": current_totp(device), "next": CONSOLE}
+        )
+
+    html = too_soon.content.decode()
+    assert too_soon.status_code == 200
+    assert "Wait 1 second, then enter the current code" in html
+    assert "not accepted" not in html
+    assert in_time["Location"] == CONSOLE
+
+
+def test_the_wait_grows_after_more_wrong_codes(client, team):
+    nurse = make_staff(Role.NURSE, team=team)
+    device = confirmed_totp_device(nurse)
+    start = dt.datetime(2026, 12, 7, 9, 0, 10, tzinfo=dt.UTC)
+    wrong = "000000"
+    with time_machine.travel(start, tick=False):
+        password_login(client, nurse)
+
+    for seconds in (0, 2, 5):  # each wrong code after the previous back-off ended
+        with time_machine.travel(start + dt.timedelta(seconds=seconds), tick=False):
+            if wrong == current_totp(device):
+                wrong = "111111"
+            client.post(reverse("accounts:verify"), {"token": wrong, "next": CONSOLE})
+    with time_machine.travel(start + dt.timedelta(seconds=6), tick=False):
+        response = client.post(
+            reverse("accounts:verify"), {"token": current_totp(device), "next": CONSOLE}
+        )
+
+    # Three wrong codes: 4 s from the last one (at 5 s), so 3 s are left at 6 s.
+    assert "Wait 3 seconds, then enter the current code" in response.content.decode()
 
 
 def test_a_backup_code_works_once(client, team):
