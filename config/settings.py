@@ -169,13 +169,41 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
-# One reading of the client address for lockouts and the audit trail (right-most
-# entry of a forwarded list, the one our proxy appended); no django-ipware needed.
-AXES_CLIENT_IP_CALLABLE = "audit.context.client_address_from"
+# The same reading of the client address as the intake rate limit and the audit trail
+# (config/client_address.py, from TRUSTED_PROXY_COUNT below); no django-ipware needed.
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_VERBOSE = False
 # Every failed sign-in is kept (admin: Access failures), not only the per-address count.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Staff password reset (accounts/password_reset.py): a link works for an hour, and at
+# most PASSWORD_RESET_RATE_LIMIT requests per client address, and per e-mail address,
+# are accepted in PASSWORD_RESET_RATE_WINDOW seconds.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+PASSWORD_RESET_RATE_LIMIT = 5
+PASSWORD_RESET_RATE_WINDOW = 60 * 60
+
+# Proxies in front of the web process that append the address they received a request
+# from to X-Forwarded-For. 0: the TCP peer (REMOTE_ADDR) is the client and the header,
+# which anyone can write, is ignored. N: the N-th entry from the right is the client.
+# Too high trusts an entry the client wrote; too low puts every patient behind the
+# proxy on one address (one rate-limit window). It also decides whether X-Request-ID
+# is taken from the proxy.
+_trusted_proxy_count = env.str("TRUSTED_PROXY_COUNT", default="0").strip()
+if not _trusted_proxy_count.isascii() or not _trusted_proxy_count.isdigit():
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT must be a whole number of proxies, 0 or more, "
+        f"not {_trusted_proxy_count!r}."
+    )
+TRUSTED_PROXY_COUNT = int(_trusted_proxy_count)
+# Before issue 16 this named the headers to read the address from, without saying how
+# many proxies wrote them (a forged left-most entry was trusted). Ignoring it silently
+# would put everyone behind the proxy on the proxy's address, so refuse it instead.
+if env.list("AXES_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"]) != ["REMOTE_ADDR"]:
+    raise ImproperlyConfigured(
+        "AXES_CLIENT_IP_HEADERS is no longer read: remove it and set TRUSTED_PROXY_COUNT "
+        "to the number of proxies in front of the web process (README, Settings)."
+    )
 
 # Staff MFA (django-otp): the name shown in authenticator apps.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Triage console")
@@ -241,6 +269,10 @@ INTAKE_RATE_LIMIT_POSTS = env.int("INTAKE_RATE_LIMIT_POSTS", default=60)
 INTAKE_RATE_LIMIT_SECONDS = env.int("INTAKE_RATE_LIMIT_SECONDS", default=600)
 # Spam guard: a form posted sooner than this after it was shown is refused (seconds).
 INTAKE_MIN_FILL_SECONDS = env.float("INTAKE_MIN_FILL_SECONDS", default=2.0)
+# Spam guard: minutes a page's signed token works (bound to the session and the page).
+INTAKE_FORM_MAX_AGE_MINUTES = env.int("INTAKE_FORM_MAX_AGE_MINUTES", default=30)
+if INTAKE_FORM_MAX_AGE_MINUTES < 1:
+    raise ImproperlyConfigured("INTAKE_FORM_MAX_AGE_MINUTES must be at least 1.")
 # ---- end of patient intake settings ------------------------------------------------
 
 # A triage script is approved only if its validation cases reach this sensitivity.
@@ -345,6 +377,11 @@ CELERY_BEAT_SCHEDULE["console-release-overdue-cases"] = {
     "task": "triage.console.tasks.release_overdue_cases",
     "schedule": 60.0,
 }
+# Minutes a claimer always has from the claim before that release, so a case claimed
+# when it is already late is not taken back within seconds (README "Nurse console").
+CLAIM_RELEASE_MINUTES = env.int("CLAIM_RELEASE_MINUTES", default=15)
+if CLAIM_RELEASE_MINUTES < 1:
+    raise ImproperlyConfigured("CLAIM_RELEASE_MINUTES must be at least 1.")
 # ---- end nurse console ----
 
 # ---- Crisis paging (triage/paging; README "Crisis paging") ----
@@ -366,6 +403,15 @@ PAGING_SHIFT_CONFIRM_WARN_MINUTES = env.int("PAGING_SHIFT_CONFIRM_WARN_MINUTES",
 PAGING_HEARTBEAT_URL = env.str("PAGING_HEARTBEAT_URL", default="")
 PAGING_WATCH_GRACE_SECONDS = env.int("PAGING_WATCH_GRACE_SECONDS", default=30)
 PAGING_TICK_SECONDS = env.float("PAGING_TICK_SECONDS", default=5.0)
+# Against flooding: a crisis case from a source (address, device, contact details) whose
+# open page was raised within this many minutes joins that page (0: never group).
+PAGING_GROUP_WINDOW_MINUTES = env.int("PAGING_GROUP_WINDOW_MINUTES", default=10)
+# Supervisors see "possible flooding" once a page groups this many crisis cases.
+PAGING_FLOOD_ALERT_CASES = env.int("PAGING_FLOOD_ALERT_CASES", default=3)
+if PAGING_GROUP_WINDOW_MINUTES < 0 or PAGING_FLOOD_ALERT_CASES < 2:
+    raise ImproperlyConfigured(
+        "PAGING_GROUP_WINDOW_MINUTES must be 0 or more and PAGING_FLOOD_ALERT_CASES 2 or more."
+    )
 # Connecting to a dead broker must fail in milliseconds, not block a crisis intake for
 # seconds (kombu retries the connection until broker_connection_timeout otherwise):
 # the page row is committed first and the tick re-dispatches it.
@@ -434,6 +480,8 @@ CONTENT_SECURITY_POLICY = {
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# A refused form: for patients a page with the crisis lines and what they typed.
+CSRF_FAILURE_VIEW = "triage.views_csrf.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
@@ -455,7 +503,8 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     # django.request and the development server log paths; a status or paging link's
-    # path holds a secret token, so every handler redacts it (config/redaction.py).
+    # path holds a secret token, so every handler redacts it (config/redaction.py), and
+    # LOGGING_CONFIG below redacts every record of every logger when it is made.
     "filters": {"redact_links": {"()": "config.redaction.RedactSecretLinks"}},
     "handlers": {
         "console": {
@@ -466,10 +515,16 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's defaults give "django" handlers of its own (an unfiltered stderr one
+        # when DEBUG is on, mail_admins with the request's details when it is off) and
+        # "py.warnings" one more: none of them; they log through the root handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "py.warnings": {"handlers": [], "propagate": True},
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR"},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+LOGGING_CONFIG = "config.redaction.configure_logging"
 
 
 def _refuse_unsafe_production_settings() -> None:

@@ -167,6 +167,18 @@ def _with_break_glass(team) -> dict:
     return {"access_id": access.pk}
 
 
+def _with_access_request(team) -> dict:
+    from accounts.approvals import access_change_request
+
+    change = access_change_request(
+        kind="team_membership",
+        user=make_staff(None),
+        team=team,
+        requested_by=make_staff(Role.ADMINISTRATOR),
+    )
+    return {"request_id": change.pk}
+
+
 def case_scenarios(make=None, method: str = "post", data=None, other_team=None) -> list[Access]:
     """Own team: clinical roles; another team's id: 404 (no IDOR)."""
     make = make or (lambda team: {"case_id": _case(team).pk})
@@ -246,6 +258,23 @@ CONSOLE_MATRIX: dict[str, Access | list[Access]] = {
             kwargs=lambda ctx: _with_break_glass(ctx.other_team),
         ),
     ],
+    # Admin changes that could open PHI (accounts.approvals): the team's supervisors.
+    "console:access_request_decide": [
+        Access(
+            label="own team",
+            allowed=frozenset({SUPERVISOR}),
+            method="post",
+            kwargs=lambda ctx: _with_access_request(ctx.team),
+            data=lambda ctx: {"decision": "reject"},
+        ),
+        Access(
+            label="other team",
+            not_found=frozenset({SUPERVISOR}),
+            method="post",
+            kwargs=lambda ctx: _with_access_request(ctx.other_team),
+            data=lambda ctx: {"decision": "reject"},
+        ),
+    ],
 }
 
 
@@ -290,6 +319,11 @@ MATRIX: dict[str, Access | list[Access]] = {
     "accounts:mfa_setup": Access(allowed=VERIFIED),
     "accounts:backup_codes": Access(allowed=VERIFIED),
     "accounts:keep_alive": Access(allowed=VERIFIED, method="post"),
+    # Password reset by e-mail (tests/accounts/test_password_reset.py).
+    "accounts:password_reset": PUBLIC,
+    "accounts:password_reset_done": PUBLIC,
+    "accounts:password_reset_confirm": public_with(uidb64="not-a-user", token="not-a-token"),
+    "accounts:password_reset_complete": PUBLIC,
     # Console: MFA and a clinical role (accounts.middleware.ConsoleAccessMiddleware).
     "console:home": Access(allowed=CLINICAL),
     "console:paging:oncall": Access(allowed=CLINICAL),
@@ -314,6 +348,7 @@ _ADMINS_AND_AUDITORS = _ADMINS | _AUDITORS
 ADMIN_MODELS: dict[str, frozenset[str]] = {
     "accounts.user": _ADMINS,
     "accounts.team": _ADMINS,
+    "accounts.accesschangerequest": _ADMINS,
     "auth.group": _ADMINS,
     "axes.accessattempt": _ADMINS,
     "axes.accessfailurelog": _ADMINS,
@@ -421,6 +456,17 @@ def sign_in(client, persona: str, team):
     return user
 
 
+def request_as(client, persona: str, url_name: str, access: Access):
+    """Sign ``client`` in as ``persona``, build the scenario's data and send its request;
+    returns (url, response). Shared with other walks over every URL (e.g. the console's
+    cache headers, tests/accounts/test_console_cache_headers.py)."""
+    ctx = SimpleNamespace(team=TeamFactory(), other_team=TeamFactory())
+    ctx.user = sign_in(client, persona, ctx.team)
+    url = reverse(url_name, kwargs=access.kwargs(ctx) if access.kwargs else None)
+    data = access.data(ctx) if access.data else {}
+    return url, getattr(client, access.method)(url, data)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("url_name", "scenario", "persona"), CASES)
 def test_url_access(client, url_name, scenario, persona):
@@ -432,12 +478,8 @@ def test_url_access(client, url_name, scenario, persona):
         )
     if access.skip:
         pytest.skip(access.skip)
-    ctx = SimpleNamespace(team=TeamFactory(), other_team=TeamFactory())
-    ctx.user = sign_in(client, persona, ctx.team)
-    url = reverse(url_name, kwargs=access.kwargs(ctx) if access.kwargs else None)
-    data = access.data(ctx) if access.data else {}
 
-    response = getattr(client, access.method)(url, data)
+    url, response = request_as(client, persona, url_name, access)
 
     if access.public:
         unavailable = access.may_be_unavailable and response.status_code == 503

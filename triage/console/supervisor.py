@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.approvals import decidable_requests, recent_decisions
 from accounts.decorators import role_required
 from accounts.models import Team
 from accounts.roles import visible_team_ids
@@ -27,9 +28,12 @@ def _paging(teams) -> dict:
         return {}
     from triage.paging.models import OnCallSchedule
     from triage.paging.services.figures import team_figures
+    from triage.paging.services.grouping import flood_alerts
     from triage.paging.services.oncall import oncall_at
 
     return {
+        # Pages grouping many crisis cases from one source: "possible flooding".
+        "flood_alerts": flood_alerts([t.pk for t in teams]),
         "paging_figures": team_figures([t.pk for t in teams]),
         "on_call": [
             (
@@ -66,6 +70,9 @@ def supervisor_home(request: HttpRequest) -> HttpResponse:
         "min_group": reports.MIN_GROUP,
         "paging_enabled": paging_enabled(),
         "is_supervisor": True,
+        # Admin changes that could open PHI, waiting for a supervisor (accounts.approvals).
+        "access_requests": list(decidable_requests(request.user).order_by("requested_at")[:100]),
+        "access_decisions": list(recent_decisions(request.user).order_by("-decided_at")[:20]),
         **_paging(teams),
     }
     return render(request, "triage/console/supervisor.html", context)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from audit.decorators import no_phi
 from triage import phi
-from triage.intake import hours, ratelimit, services, spamguard, steps, tokens
+from triage.intake import hours, ratelimit, services, source, spamguard, steps, tokens
 from triage.intake.forms import STEP_FORMS, ConsentForm
 from triage.intake.screeners import screener
 from triage.models import Case, Intake
@@ -52,7 +52,17 @@ def too_many(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _spam_refused(form) -> None:
+def _spam_refused(form, verdict: str = spamguard.SPAM) -> None:
+    if verdict == spamguard.STALE:
+        # A genuine page left open too long or opened in another window: say so plainly.
+        form.add_error(
+            None,
+            _(
+                "This page was open for too long, or in another window. Your answers are"
+                " still below: please check them and send the page again."
+            ),
+        )
+        return
     form.add_error(
         None, _("We could not accept this form. Please wait a moment, check it and send it again.")
     )
@@ -74,7 +84,7 @@ def _progress(current: str, intake: Intake | None) -> list[dict]:
     ]
 
 
-def _context(step: str, draft: Intake | None, form, **extra) -> dict:
+def _context(request: HttpRequest, step: str, draft: Intake | None, form, **extra) -> dict:
     previous = steps.previous_key(step, draft.answers if draft else None)
     return {
         "step": steps.BY_KEY[step],
@@ -87,6 +97,7 @@ def _context(step: str, draft: Intake | None, form, **extra) -> dict:
         else "",
         "honeypot": spamguard.HONEYPOT_FIELD,
         "timestamp_field": spamguard.TIMESTAMP_FIELD,
+        "shown_at": spamguard.timestamp_token(request.session, step),
         **extra,
     }
 
@@ -114,8 +125,9 @@ def consent(request: HttpRequest) -> HttpResponse:
             return too_many(request)
         form = ConsentForm(request.POST)
         valid = form.is_valid()
-        if spamguard.is_spam(request.POST):
-            _spam_refused(form)
+        verdict = spamguard.check(request.POST, request.session, "consent")
+        if verdict != spamguard.OK:
+            _spam_refused(form, verdict)
         elif valid and form.cleaned_data["document"] != document.pk:
             form.add_error(
                 None,
@@ -128,17 +140,18 @@ def consent(request: HttpRequest) -> HttpResponse:
                 return unavailable(request)
             request.session.cycle_key()
             request.session[DRAFT_KEY] = str(intake.pk)
-            return redirect("intake:step", "contact")
+            return source.remember_device(request, redirect("intake:step", "contact"))
         status = 400
     else:
         form = ConsentForm(initial={"document": document.pk})
         status = 200
-    return render(
+    response = render(
         request,
         "triage/intake/consent.html",
-        _context("consent", None, form, document=document),
+        _context(request, "consent", None, form, document=document),
         status=status,
     )
+    return source.remember_device(request, response)
 
 
 def _resume_key(intake: Intake) -> str:
@@ -186,14 +199,24 @@ def step(request: HttpRequest, key: str) -> HttpResponse:
             return too_many(request)
         form = _form_for(key, intake, request.POST)
         valid = form.is_valid()
-        if spamguard.is_spam(request.POST):
+        verdict = spamguard.check(request.POST, request.session, key)
+        if verdict == spamguard.SPAM:
             _spam_refused(form)
+        elif verdict == spamguard.STALE:
+            # The draft is this session's own: keep its valid answers, but neither move
+            # on nor scan (and page) on a token that is not this page's; sent again, it is.
+            _spam_refused(form, verdict)
+            intake = services.intake_save_step(
+                intake=intake, step=key, data=form.cleaned_data, complete=False,
+                language=_language(),
+            )  # fmt: skip
         else:
             intake = services.intake_save_step(
                 intake=intake, step=key, data=form.cleaned_data, complete=valid,
                 language=_language(),
             )  # fmt: skip
-            if services.intake_crisis_check(intake=intake, step=key):
+            keys = source.request_keys(request)
+            if services.intake_crisis_check(intake=intake, step=key, source_keys=keys):
                 request.session[CRISIS_NOW_KEY] = _after_save(key, intake) if valid else key
                 return redirect("intake:crisis_now")
             if valid:
@@ -204,12 +227,13 @@ def step(request: HttpRequest, key: str) -> HttpResponse:
     extra = {}
     if key in ("phq9", "gad7", "asq", "asq_now"):
         extra["screener"] = form.screener
-    return render(
+    response = render(
         request,
         f"triage/intake/step_{key}.html",
-        _context(key, intake, form, **extra),
+        _context(request, key, intake, form, **extra),
         status=status,
     )
+    return source.remember_device(request, response)
 
 
 def _summary(intake: Intake) -> list[dict]:
@@ -242,12 +266,15 @@ def review(request: HttpRequest, intake: Intake) -> HttpResponse:
             return too_many(request)
         form = form_cls(request.POST)
         form.is_valid()
-        if spamguard.is_spam(request.POST):
-            _spam_refused(form)
+        verdict = spamguard.check(request.POST, request.session, "review")
+        if verdict != spamguard.OK:
+            _spam_refused(form, verdict)
             status = 400
         else:
             try:
-                submission = services.intake_submit(intake=intake)
+                submission = services.intake_submit(
+                    intake=intake, source_keys=source.request_keys(request)
+                )
             except services.IntakeIncomplete as exc:
                 messages.error(
                     request, _("Some answers are missing on this page. Please answer them.")
@@ -266,7 +293,7 @@ def review(request: HttpRequest, intake: Intake) -> HttpResponse:
     return render(
         request,
         "triage/intake/step_review.html",
-        _context("review", intake, form, intake=intake, sections=_summary(intake)),
+        _context(request, "review", intake, form, intake=intake, sections=_summary(intake)),
         status=status,
     )
 
@@ -312,6 +339,7 @@ def sent(request: HttpRequest) -> HttpResponse:
         "status_link": link,
         "opens_at": hours.next_opening(now, tz=case.team.time_zone),
         "is_open": hours.is_open(now, tz=case.team.time_zone),
+        "contact_by": hours.contact_by(case.due_at, tz=case.team.time_zone),
         "link_days": settings.STATUS_LINK_DAYS,
     }
     return _private(render(request, "triage/intake/sent.html", context))
