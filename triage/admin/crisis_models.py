@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from triage.admin.lifecycle import each
 from triage.crisis_models import services
 from triage.crisis_models.report import format_report
 from triage.models import CrisisModel
@@ -121,13 +122,15 @@ class CrisisModelAdmin(admin.ModelAdmin):
         }
 
     def _each(self, request, queryset, step, done: str) -> None:
-        for record in queryset:
-            try:
-                step(record)
-            except services.CrisisModelLifecycleError as exc:
-                self.message_user(request, f"{record.label}: {exc}", messages.ERROR)
-            else:
-                self.message_user(request, f"{record.label}: {done}", messages.SUCCESS)
+        each(
+            self,
+            request,
+            queryset,
+            step,
+            done,
+            services.CrisisModelLifecycleError,
+            name=lambda record: record.label,
+        )
 
     @admin.action(description=_("Validate on the blind sets"))
     def validate(self, request, queryset):

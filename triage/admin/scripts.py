@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from triage import engine
+from triage.admin.lifecycle import each
 from triage.models import TriageScript
 from triage.scripts import services
 from triage.scripts.shadow import shadow_run
@@ -97,13 +98,7 @@ class TriageScriptAdmin(admin.ModelAdmin):
         )
 
     def _each(self, request, queryset, step, done: str) -> None:
-        for script in queryset:
-            try:
-                step(script)
-            except services.ScriptLifecycleError as exc:
-                self.message_user(request, f"{script}: {exc}", messages.ERROR)
-            else:
-                self.message_user(request, f"{script}: {done}", messages.SUCCESS)
+        each(self, request, queryset, step, done, services.ScriptLifecycleError)
 
     @admin.action(description=_("Approve (runs the validation gate)"))
     def approve(self, request, queryset):
