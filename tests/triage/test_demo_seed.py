@@ -5,8 +5,8 @@ import time
 from base64 import b32decode
 from pathlib import Path
 
+import httpx
 import pytest
-import requests
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from django.utils import timezone
@@ -132,13 +132,13 @@ def test_the_first_crisis_after_the_demo_web_starts_is_handled_in_under_two_seco
         )
     try:
         base = f"http://127.0.0.1:{port}"
-        browser = requests.Session()
+        browser = httpx.Client()
         deadline = time.monotonic() + 90
         while True:  # the process is up once it answers (gunicorn answers once warm)
             try:
                 page = browser.get(f"{base}/intake/status/{token}/conversation/", timeout=60)
                 break
-            except requests.ConnectionError:
+            except httpx.ConnectError:
                 assert web.poll() is None and time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
         csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
@@ -146,7 +146,7 @@ def test_the_first_crisis_after_the_demo_web_starts_is_handled_in_under_two_seco
         started = time.monotonic()
         response = browser.post(
             f"{base}/intake/status/{token}/conversation/",
-            {"body": CRISIS, "csrfmiddlewaretoken": csrf.group(1) if csrf else ""},
+            data={"body": CRISIS, "csrfmiddlewaretoken": csrf.group(1) if csrf else ""},
             timeout=60,
         )
         elapsed = time.monotonic() - started
