@@ -112,9 +112,16 @@ def test_spanish_crisis_at_the_reason_step_then_send_joins_the_same_case(page, o
     assert Page.objects.filter(case=case).count() == 1
 
 
-def test_the_asq_acute_question_pages_at_once(page, on_call):
-    start_intake(page)
-    page.locator("#id_reason").fill("I would like to book a first appointment for anxiety.")
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("en", "I would like to book a first appointment for anxiety."),
+        ("es", "Quisiera pedir una primera cita por ansiedad."),
+    ],
+)
+def test_the_asq_acute_question_pages_at_once(page, on_call, language, reason):
+    start_intake(page, language)
+    page.locator("#id_reason").fill(reason)
     save(page)
     answer_screener(page, 9, "1")
     save(page)
