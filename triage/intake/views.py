@@ -202,24 +202,24 @@ def step(request: HttpRequest, key: str) -> HttpResponse:
         verdict = spamguard.check(request.POST, request.session, key)
         if verdict == spamguard.SPAM:
             _spam_refused(form)
-        elif verdict == spamguard.STALE:
-            # The draft is this session's own: keep its valid answers, but neither move
-            # on nor scan (and page) on a token that is not this page's; sent again, it is.
-            _spam_refused(form, verdict)
-            intake = services.intake_save_step(
-                intake=intake, step=key, data=form.cleaned_data, complete=False,
-                language=_language(),
-            )  # fmt: skip
         else:
+            # A stale token (the page open too long, or in another window) on this
+            # session's own draft: keep the valid answers but do not move on. What was
+            # written is still scanned: a crisis never waits for a second send (a flood
+            # gains nothing from it: fresh tokens are free, and pages are grouped).
+            stale = verdict == spamguard.STALE
+            if stale:
+                _spam_refused(form, verdict)
+            moves_on = valid and not stale
             intake = services.intake_save_step(
-                intake=intake, step=key, data=form.cleaned_data, complete=valid,
+                intake=intake, step=key, data=form.cleaned_data, complete=moves_on,
                 language=_language(),
             )  # fmt: skip
             keys = source.request_keys(request)
             if services.intake_crisis_check(intake=intake, step=key, source_keys=keys):
-                request.session[CRISIS_NOW_KEY] = _after_save(key, intake) if valid else key
+                request.session[CRISIS_NOW_KEY] = _after_save(key, intake) if moves_on else key
                 return redirect("intake:crisis_now")
-            if valid:
+            if moves_on:
                 return redirect("intake:step", _after_save(key, intake))
         status = 400
     else:
