@@ -20,8 +20,8 @@ from audit.services import record_access
 from triage import engine
 from triage.crisis_models import active, corpus
 from triage.crisis_models.report import evaluate_rows, reliability_png
-from triage.models import CrisisModel, Intake
 from triage.models import CrisisModel as Record
+from triage.models import Intake
 
 # The floors of issue 14, checked at approval and by the CI guard.
 FLOORS = {
@@ -273,7 +273,6 @@ def crisis_model_shadow(*, record: Record, days: int = 14, actor=None) -> Record
 
 __all__ = [
     "FLOORS",
-    "CrisisModel",
     "CrisisModelLifecycleError",
     "crisis_model_activate",
     "crisis_model_approve",
