@@ -222,6 +222,16 @@ CONSOLE_MATRIX: dict[str, Access | list[Access]] = {
             kwargs=other_teams_case,
         ),
     ),
+    # The FHIR download is PHI like the case page: clinical roles of the team only.
+    "console:case_fhir_export": case_scenarios(
+        method="get",
+        other_team=Access(
+            label="other team",
+            not_found=frozenset({NURSE}),
+            allowed=frozenset({CLINICIAN, SUPERVISOR}),
+            kwargs=other_teams_case,
+        ),
+    ),
     "console:case_claim": case_scenarios(),
     "console:case_release": case_scenarios(),
     "console:case_note": case_scenarios(data=lambda ctx: {"text": "note"}),

@@ -60,6 +60,15 @@ def _console_case(client) -> Request:
     return "get", reverse("console:case", args=[make_triaged_case(team).pk]), None
 
 
+def _case_fhir_export(client) -> Request:
+    from tests.factories.console import make_triaged_case
+    from tests.factories.triage import make_team
+
+    team = make_team()
+    login_verified(client, make_staff(Role.NURSE, team=team))
+    return "get", reverse("console:case_fhir_export", args=[make_triaged_case(team).pk]), None
+
+
 def _break_glass_review(client) -> Request:
     from tests.factories.triage import make_team
 
@@ -89,6 +98,7 @@ PHI_VIEWS: dict[str, Callable[..., Request]] = {
     "console:paging:page_detail": _page_detail,
     # Nurse console (issue 8).
     "console:case": _console_case,
+    "console:case_fhir_export": _case_fhir_export,
     "console:break_glass_review": _break_glass_review,
     # Patient conversation (issue 9); a POST renders the conversation after it.
     "console:messaging_conversation": _conversation("console:messaging_conversation"),

@@ -2,13 +2,22 @@
 
 from django.urls import include, path
 
-from triage.console import access_requests, actions, break_glass, case_page, queue, supervisor
+from triage.console import (
+    access_requests,
+    actions,
+    break_glass,
+    case_page,
+    fhir_export,
+    queue,
+    supervisor,
+)
 from triage.console.common import paging_enabled
 
 urlpatterns = [
     path("", queue.queue_page, name="home"),
     path("queue/rows/", queue.queue_rows, name="queue_rows"),
     path("cases/<uuid:case_id>/", case_page.case_detail, name="case"),
+    path("cases/<uuid:case_id>/fhir/", fhir_export.case_fhir_export, name="case_fhir_export"),
     path("cases/<uuid:case_id>/claim/", actions.claim, name="case_claim"),
     path("cases/<uuid:case_id>/release/", actions.release, name="case_release"),
     path("cases/<uuid:case_id>/notes/", actions.add_note, name="case_note"),
