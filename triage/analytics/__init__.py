@@ -1,0 +1,1 @@
+"""De-identified analytics: exports that carry no PHI (README "Analytics export")."""
