@@ -1,9 +1,10 @@
 """Where an intake comes from, so a flood of crisis pages from one source is grouped.
 
 Keys are hashed with the blind-index key, never stored in clear: the client address
-(the same function the rate limit uses) and a random device id kept in a signed
-cookie set by the intake pages. ``triage.cases.opening`` adds the blind index of the
-phone and e-mail. The paging app groups on them (``triage.paging.services.grouping``).
+(``config.client_address``, as for the rate limit, axes and audit) and a random device
+id kept in a signed cookie set by the intake pages. ``triage.cases.opening`` adds the
+blind index of the phone and e-mail. The paging app groups on them
+(``triage.paging.services.grouping``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
+from config.client_address import client_address
 from triage import phi
-from triage.intake import ratelimit
 
 DEVICE_COOKIE = "intake_device"
 _DEVICE_SALT = "triage.intake.device"
@@ -48,9 +49,8 @@ def remember_device(request: HttpRequest, response: HttpResponse) -> HttpRespons
 def request_keys(request: HttpRequest) -> tuple[str, ...]:
     """The hashed address and device of this request, as grouping keys."""
     keys = []
-    # The project's one client-address function, whatever it does inside.
-    address = ratelimit.client_address(request)
-    if address and address != "unknown":
+    address = client_address(request)
+    if address:
         keys.append(f"address:{phi.blind_index(str(address), 'address')}")
     device = device_id(request)
     if device:
