@@ -110,19 +110,27 @@ def train(
     z_val = classifier.decision_function(x_val).reshape(-1, 1)
     platt = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000).fit(z_val, y_val)
     a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
-    probabilities = 1 / (1 + np.exp(-(a * z_val.ravel() + b)))
-    threshold = choose_threshold(
-        y_val.astype(bool).tolist(), probabilities.tolist(), sensitivity_target
-    )
-
-    terms = vectorizer.get_feature_names_out().tolist()
+    parts = {
+        "terms": vectorizer.get_feature_names_out().tolist(),
+        "idf": vectorizer.idf_.tolist(),
+        "coef": classifier.coef_[0].tolist(),
+        "intercept": float(classifier.intercept_[0]),
+        "calibration": (a, b),
+    }
+    # The thresholds are set on the probabilities the stored (float32) model computes,
+    # not scikit-learn's float64 ones, so rounding can never drop a validation crisis
+    # under them.
+    stored = CrisisModel.from_parts(**parts, threshold=0.5)
+    own = [stored.probability(row["text"]) for row in validation_rows]
+    labels = y_val.astype(bool).tolist()
+    threshold = choose_threshold(labels, own, sensitivity_target)
+    script = default_script()
+    lexicon = [bool(scan(row["text"], script)) for row in validation_rows]
+    set_aside_below = min(choose_set_aside(labels, lexicon, own), threshold / 2)
     model = CrisisModel.from_parts(
-        terms=terms,
-        idf=vectorizer.idf_.tolist(),
-        coef=classifier.coef_[0].tolist(),
-        intercept=float(classifier.intercept_[0]),
-        calibration=(a, b),
+        **parts,
         threshold=threshold,
+        set_aside_below=set_aside_below,
         meta={
             **(meta or {}),
             "trained_on": len(train_rows),
@@ -131,26 +139,8 @@ def train(
             "min_df": MIN_DF,
             "sensitivity_target": sensitivity_target,
             "scikit_learn": sklearn.__version__,
+            "set_aside_max_share": SET_ASIDE_MAX_SHARE,
         },
-    )
-    # The calibration and the threshold were fitted on scores scikit-learn computed
-    # in float64; the artifact stores float32. The threshold is re-derived from the
-    # artifact's own probabilities so rounding can never drop a validation crisis below it.
-    own = [model.probability(row["text"]) for row in validation_rows]
-    labels = y_val.astype(bool).tolist()
-    threshold = choose_threshold(labels, own, sensitivity_target)
-    script = default_script()
-    lexicon = [bool(scan(row["text"], script)) for row in validation_rows]
-    set_aside_below = min(choose_set_aside(labels, lexicon, own), threshold / 2)
-    model = CrisisModel.from_parts(
-        terms=terms,
-        idf=vectorizer.idf_.tolist(),
-        coef=classifier.coef_[0].tolist(),
-        intercept=float(classifier.intercept_[0]),
-        calibration=(a, b),
-        threshold=threshold,
-        meta={**model.meta, "set_aside_max_share": SET_ASIDE_MAX_SHARE},
-        set_aside_below=set_aside_below,
     )
     return TrainingRun(model=model, chosen_c=chosen, validation_pr_auc=scores)
 
