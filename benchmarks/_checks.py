@@ -17,9 +17,9 @@ def check_nothing_lost(
     from django.db import close_old_connections
     from django.db.models import Count
 
-    from triage.messaging.models import Message
+    from messaging.models import Message
+    from paging.models import Notification, Page
     from triage.models import Case, Intake
-    from triage.paging.models import Notification, Page
 
     close_old_connections()
     # Let the worker finish: every page delivered (first notification sent).

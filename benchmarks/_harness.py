@@ -425,7 +425,7 @@ def _seed(nurses: int, webhook_url: str) -> list[dict]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import Team, TeamMembership, User
-    from triage.paging.models import OnCallSchedule, RotationMember, WebhookEndpoint
+    from paging.models import OnCallSchedule, RotationMember, WebhookEndpoint
 
     team, _ = Team.objects.get_or_create(
         slug=settings.INTAKE_DEFAULT_TEAM, defaults={"name": "North"}

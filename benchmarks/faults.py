@@ -97,7 +97,7 @@ def restart_postgres() -> None:
 
 
 def fault_costs(stats: Stats, timeline: Timeline) -> None:
-    from triage.paging.models import Page
+    from paging.models import Page
 
     say(f"\n{'fault':<36}{'requests':>9}{'errors':>8}{'pages':>7}{'delay med':>11}{'max':>7}")
     for name, start, end in timeline.faults:

@@ -118,7 +118,7 @@ def seed(gateway_url: str) -> None:
     from django.utils import timezone
 
     from accounts.models import Team, TeamMembership, User
-    from triage.paging.models import OnCallSchedule, RotationMember, WebhookEndpoint
+    from paging.models import OnCallSchedule, RotationMember, WebhookEndpoint
 
     team, _ = Team.objects.get_or_create(slug="north", defaults={"name": "North Clinic"})
     nurse = User.objects.create(username="bench-nurse", email="nurse@clinic.example")
@@ -326,7 +326,7 @@ def main() -> int:
 
 
 def wait_sent(references: set[str], timeout: float = 120) -> None:
-    from triage.paging.models import Page
+    from paging.models import Page
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -337,7 +337,7 @@ def wait_sent(references: set[str], timeout: float = 120) -> None:
 
 
 def report(submitted: dict[str, float], gateway: Gateway, warm_ref: str) -> None:
-    from triage.paging.models import Page
+    from paging.models import Page
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -63,8 +63,8 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "triage",
-    "triage.paging",
-    "triage.messaging",  # patient conversation (issue 9)
+    "paging",
+    "messaging",  # patient conversation (issue 9)
 ]
 
 MIDDLEWARE = [
@@ -384,7 +384,7 @@ if CLAIM_RELEASE_MINUTES < 1:
     raise ImproperlyConfigured("CLAIM_RELEASE_MINUTES must be at least 1.")
 # ---- end nurse console ----
 
-# ---- Crisis paging (triage/paging; README "Crisis paging") ----
+# ---- Crisis paging (paging; README "Crisis paging") ----
 # Paged when an escalation step finds nobody and the team has no supervisor.
 PAGING_FALLBACK_EMAILS = env.list("PAGING_FALLBACK_EMAILS", default=[])
 # HMAC-SHA256 key of the webhook signature header; required in production.
@@ -423,9 +423,9 @@ if not CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("queue_order_strategy", "priority")
 CELERY_BEAT_SCHEDULE.update(
     {
-        # On the paging queue, which every worker also consumes (triage/paging/tasks.py).
+        # On the paging queue, which every worker also consumes (paging/tasks.py).
         "paging-escalation-tick": {
-            "task": "triage.paging.tasks.escalation_tick",
+            "task": "paging.tasks.escalation_tick",
             "schedule": PAGING_TICK_SECONDS,
             "options": {
                 "expires": 4 * PAGING_TICK_SECONDS,
@@ -433,17 +433,17 @@ CELERY_BEAT_SCHEDULE.update(
             },
         },
         "paging-watcher": {
-            "task": "triage.paging.tasks.watch_paging",
+            "task": "paging.tasks.watch_paging",
             "schedule": 30.0,
             "options": {"expires": 60, "queue": f"{CELERY_TASK_DEFAULT_QUEUE}.paging"},
         },
         "paging-shift-confirmations": {
-            "task": "triage.paging.tasks.shift_confirmation_tick",
+            "task": "paging.tasks.shift_confirmation_tick",
             "schedule": 60.0,
             "options": {"expires": 120},
         },
         "paging-coverage-gaps": {
-            "task": "triage.paging.tasks.coverage_gap_tick",
+            "task": "paging.tasks.coverage_gap_tick",
             "schedule": 3600.0,
             "options": {"expires": 1800},
         },
@@ -451,12 +451,12 @@ CELERY_BEAT_SCHEDULE.update(
 )
 # ---- end crisis paging ----
 
-# ---- Patient conversation (triage/messaging; README "Patient conversation") ----
+# ---- Patient conversation (messaging; README "Patient conversation") ----
 # SMS gateway receiving the signed "You have a new message" webhook (same signature as
 # paging webhooks). Empty: patients are told by e-mail only.
 PATIENT_SMS_WEBHOOK_URL = env.str("PATIENT_SMS_WEBHOOK_URL", default="")
 CELERY_BEAT_SCHEDULE["messaging-sweep"] = {
-    "task": "triage.messaging.tasks.sweep_conversations",
+    "task": "messaging.tasks.sweep_conversations",
     "schedule": 60.0,
     "options": {"expires": 60},
 }

@@ -11,6 +11,6 @@ urlpatterns = [
     path("intake/", include("triage.urls_intake")),
     path("console/", include("triage.urls_console")),
     # Signed acknowledge / shift-confirm links from paging notifications (no session).
-    path("paging/", include("triage.paging.urls_public")),
+    path("paging/", include("paging.urls_public")),
     path("", include("triage.urls_public")),
 ]

@@ -1,11 +1,11 @@
 """The console under /console/ (namespace ``console``); views live in triage/console/."""
 
+from messaging import urls as messaging_urls
 from triage.console.urls import urlpatterns
-from triage.messaging import urls as messaging_urls
 
 app_name = "console"
 
-# Patient conversation (triage/messaging): /console/cases/<uuid>/conversation/...
+# Patient conversation (messaging): /console/cases/<uuid>/conversation/...
 urlpatterns = [*urlpatterns, *messaging_urls.console_urlpatterns]
 
 __all__ = ["app_name", "urlpatterns"]

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from messaging import urls as messaging_urls
 from triage.intake import views, views_status
-from triage.messaging import urls as messaging_urls
 
 app_name = "intake"
 
@@ -19,6 +19,6 @@ urlpatterns = [
     path("status/<str:token>/withdraw/", views_status.status_withdraw, name="status_withdraw"),
 ]
 
-# Patient conversation (triage/messaging): /intake/status/<token>/conversation/ and the
+# Patient conversation (messaging): /intake/status/<token>/conversation/ and the
 # token-less /intake/status/ page that "You have a new message" notices link to.
 urlpatterns += messaging_urls.patient_urlpatterns

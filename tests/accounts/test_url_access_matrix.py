@@ -85,8 +85,8 @@ def public_with(**kwargs) -> Access:
 
 
 def _page(team):
+    from paging.services import page_raise
     from tests.factories.paging import make_crisis_case
-    from triage.paging.services import page_raise
 
     case, signals = make_crisis_case(team=team)
     return page_raise(case=case, signals=signals)
@@ -288,7 +288,7 @@ CONSOLE_MATRIX: dict[str, Access | list[Access]] = {
 }
 
 
-# ---- patient conversation (issue 9): triage/messaging ------------------------------
+# ---- patient conversation (issue 9): messaging ------------------------------
 
 MESSAGING_MATRIX: dict[str, Access | list[Access]] = {
     # Patients, through the private status link (no account); the token-less help page.

@@ -42,8 +42,8 @@ def _status_link(name: str, method: str = "get", data: dict | None = None):
 
 
 def _page_detail(client) -> Request:
+    from paging.services.pages import page_raise
     from tests.factories.triage import make_case, make_team
-    from triage.paging.services.pages import page_raise
 
     team = make_team()
     login_verified(client, make_staff(Role.NURSE, team=team))

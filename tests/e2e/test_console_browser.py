@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.roles import Role
+from paging.models import Page
 from tests.e2e.conftest import axe_check, new_page, screenshot
 from tests.factories.accounts import (
     STAFF_PASSWORD,
@@ -23,7 +24,6 @@ from tests.factories.console import ensure_roles, make_triaged_case
 from tests.factories.triage import make_intake, make_team
 from triage.cases.opening import case_open_from_intake
 from triage.models import BreakGlassAccess, Case, CaseEvent
-from triage.paging.models import Page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

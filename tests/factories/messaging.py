@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from accounts.roles import Role
+from messaging.models import Conversation, Message
+from messaging.services import conversation_for_case
 from tests.factories.accounts import make_staff
 from tests.factories.triage import make_case, make_team
-from triage.messaging.models import Conversation, Message
-from triage.messaging.services import conversation_for_case
 
 HOURS = "What are your opening hours?"
 DOSE = "What dose of sertraline should I take?"

@@ -8,16 +8,16 @@ from django.utils import timezone
 
 from accounts.models import Team
 from accounts.roles import Role
-from tests.factories.accounts import make_staff
-from tests.factories.triage import make_case, make_team
-from triage.models import Acuity, CrisisSignal
-from triage.paging.models import (
+from paging.models import (
     EscalationPolicy,
     EscalationStep,
     OnCallSchedule,
     RotationMember,
     WebhookEndpoint,
 )
+from tests.factories.accounts import make_staff
+from tests.factories.triage import make_case, make_team
+from triage.models import Acuity, CrisisSignal
 
 
 def make_schedule(

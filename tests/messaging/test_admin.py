@@ -3,9 +3,9 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AccessEvent
+from messaging import services
 from tests.factories.accounts import login_verified, make_staff
 from tests.factories.messaging import HOURS
-from triage.messaging import services
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
+from messaging import scanning, services
 from tests.factories.messaging import CRISIS, make_conversation, make_message
 from tests.factories.triage import make_case
 from triage.cases.opening import escalate
 from triage.cases.targets import due_at
-from triage.messaging import scanning, services
 from triage.models import Acuity, Case
 
 pytestmark = pytest.mark.django_db

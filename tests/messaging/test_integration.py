@@ -4,12 +4,12 @@ import time
 
 import pytest
 
+from messaging import services
+from messaging.models import Conversation, Message
+from paging.models import Page
 from tests.factories.messaging import CRISIS, HOURS
 from tests.factories.triage import make_case, make_team
-from triage.messaging import services
-from triage.messaging.models import Conversation, Message
 from triage.models import CrisisSignal
-from triage.paging.models import Page
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +38,7 @@ def test_the_worker_pages_when_the_inline_handling_failed(start_celery, monkeypa
     # Paging breaks in this web process only: the inline transaction rolls back, the
     # message stays, and the worker's scan of record does the work.
     monkeypatch.setattr(
-        "triage.paging.services.page_raise",
+        "paging.services.page_raise",
         lambda **kw: (_ for _ in ()).throw(RuntimeError("paging down in the web process")),
     )
 

@@ -3,10 +3,10 @@ import json
 import pytest
 from django.core import mail
 
+from messaging import notices, services
+from messaging.models import PatientNotice
 from tests.factories.messaging import make_conversation
 from tests.factories.triage import make_case, make_intake
-from triage.messaging import notices, services
-from triage.messaging.models import PatientNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_one_pending_notice_covers_several_replies(team, nurse):
 
 
 def test_a_failed_send_is_retried_later_and_the_reply_is_kept(team, nurse, monkeypatch):
-    from triage.paging.channels import DeliveryError
+    from paging.channels import DeliveryError
 
     conversation = conversation_for(team, email="m@example.org")
     message = reply(conversation, nurse)
@@ -100,7 +100,7 @@ def test_a_failed_send_is_retried_later_and_the_reply_is_kept(team, nurse, monke
 
 
 def test_it_gives_up_after_the_last_attempt(team, nurse, monkeypatch):
-    from triage.paging.channels import DeliveryError
+    from paging.channels import DeliveryError
 
     conversation = conversation_for(team, email="m@example.org")
     reply(conversation, nurse)

@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from messaging import scanning, tasks
+from messaging.models import Conversation, Message
+from paging.models import Page
 from tests.factories.messaging import CRISIS, HOURS, make_message
-from triage.messaging import scanning, tasks
-from triage.messaging.models import Conversation, Message
 from triage.models import CrisisSignal
-from triage.paging.models import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_it_is_idempotent(conversation):
 
 
 def test_it_does_not_page_again_for_signals_the_inline_scan_stored(case):
-    from triage.messaging.services import message_post_from_patient
+    from messaging.services import message_post_from_patient
 
     message = message_post_from_patient(case=case, body=CRISIS).message
     page = Page.objects.get(case=case)

@@ -2,13 +2,13 @@ import dataclasses
 
 import pytest
 
+from messaging import assistant, scripts, services
+from messaging.models import Conversation, Message
+from paging.models import Page
 from tests.factories.accounts import make_staff
 from tests.factories.messaging import CRISIS, CRISIS_ES, DOSE, HOURS, UNKNOWN
 from triage import engine
-from triage.messaging import assistant, scripts, services
-from triage.messaging.models import Conversation, Message
 from triage.models import Case, CaseEvent, CrisisSignal
-from triage.paging.models import Page
 
 # The shipped crisis model (cm-51f198d415f4) reads these short questions as a possible
 # crisis (probability about 0.4, threshold 0.18): the nurse is paged and the assistant
@@ -205,7 +205,7 @@ def test_the_message_is_kept_when_the_inline_handling_fails(case, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("paging down")
 
-    monkeypatch.setattr("triage.paging.services.page_raise", broken)
+    monkeypatch.setattr("paging.services.page_raise", broken)
     result = post(case, CRISIS)
     # The patient still sees crisis content; the message is stored for the scan of record.
     assert result.crisis

@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from audit.models import AccessEvent
+from messaging.models import Message
+from paging.models import Page
 from tests.factories.messaging import CRISIS, DOSE, HOURS
 from tests.factories.triage import make_case, make_intake
 from triage import engine
 from triage.intake import tokens
-from triage.messaging.models import Message
-from triage.paging.models import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -178,8 +178,8 @@ def test_the_language_switch_works_from_the_conversation_page(patient):
 
 
 def test_with_staff_a_message_gets_the_saved_note_and_no_automated_reply(client, patient):
+    from messaging import services
     from tests.factories.messaging import make_nurse
-    from triage.messaging import services
 
     case, url = patient
     conversation = services.conversation_for_case(case=case)

@@ -2,11 +2,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AccessEvent
+from messaging import services
+from messaging.models import Conversation, Message
 from tests.factories.accounts import login_verified, make_staff
 from tests.factories.messaging import CRISIS, HOURS
 from tests.factories.triage import make_team
-from triage.messaging import services
-from triage.messaging.models import Conversation, Message
 
 pytestmark = pytest.mark.django_db
 

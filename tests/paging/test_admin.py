@@ -4,10 +4,10 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
+from paging.models import EscalationPolicy, EscalationStep, OnCallSchedule
+from paging.services import page_advance, page_raise
 from tests.factories.accounts import login_verified, make_staff
 from tests.factories.paging import make_crisis_case, make_oncall_team, make_policy
-from triage.paging.models import EscalationPolicy, EscalationStep, OnCallSchedule
-from triage.paging.services import page_advance, page_raise
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import Role
+from paging.models import Notification, Page, PageCase
+from paging.services import page_advance, page_raise, page_resolve
+from paging.services import pages as pages_service
+from paging.services.notify import _text
 from tests.factories.console import signed_in
 from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     give_consent,
@@ -26,10 +30,6 @@ from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
 )
 from tests.factories.paging import make_crisis_case, make_oncall_team
 from triage.models import Case, CaseEvent
-from triage.paging.models import Notification, Page, PageCase
-from triage.paging.services import page_advance, page_raise, page_resolve
-from triage.paging.services import pages as pages_service
-from triage.paging.services.notify import _text
 
 pytestmark = pytest.mark.django_db
 

@@ -15,11 +15,11 @@ import pytest
 from django.db import transaction
 
 from config.celery import app as celery_app
+from paging.models import EscalationStep, Notification, Page
+from paging.services import page_raise
 from tests.factories.paging import make_crisis_case, make_oncall_team, make_policy, make_webhook
 from tests.paging.processes import PrivateRedis
 from tests.paging.receivers import WebhookReceiver
-from triage.paging.models import EscalationStep, Notification, Page
-from triage.paging.services import page_raise
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

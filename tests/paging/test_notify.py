@@ -5,11 +5,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from paging.models import Notification, Page
+from paging.services import page_acknowledge, page_advance, page_raise
+from paging.services.notify import notification_send, notifications_redispatch
 from tests.factories.paging import make_crisis_case, make_oncall_team, make_webhook
 from tests.paging.receivers import WebhookReceiver
-from triage.paging.models import Notification, Page
-from triage.paging.services import page_acknowledge, page_advance, page_raise
-from triage.paging.services.notify import notification_send, notifications_redispatch
 
 pytestmark = pytest.mark.django_db
 

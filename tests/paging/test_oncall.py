@@ -3,11 +3,11 @@ import zoneinfo
 
 import pytest
 
+from paging.models import OnCallSchedule, ShiftOverride
+from paging.services.oncall import coverage_gaps, oncall_at, upcoming_shifts
 from tests.factories.accounts import make_staff
 from tests.factories.paging import make_schedule
 from tests.factories.triage import make_team
-from triage.paging.models import OnCallSchedule, ShiftOverride
-from triage.paging.services.oncall import coverage_gaps, oncall_at, upcoming_shifts
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,8 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
+from paging.models import EscalationStep, Page
+from paging.services import page_raise
 from tests.factories.paging import (
     make_crisis_case,
     make_oncall_team,
@@ -10,8 +12,6 @@ from tests.factories.paging import (
     make_signal,
 )
 from triage.models import CaseEvent
-from triage.paging.models import EscalationStep, Page
-from triage.paging.services import page_raise
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_a_resolved_page_does_not_absorb_a_new_crisis():
     team, *_ = make_oncall_team()
     case, signals = make_crisis_case(team)
     first = page_raise(case=case, signals=signals)
-    from triage.paging.services import page_resolve
+    from paging.services import page_resolve
 
     page_resolve(page=first, user=make_staff("nurse", team=team), note="Called, safe.")
 

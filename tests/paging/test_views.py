@@ -5,14 +5,14 @@ import time_machine
 from django.urls import reverse
 
 from audit.models import AccessEvent
+from paging.models import AckLink, Notification, Page
+from paging.services import page_advance, page_raise
+from paging.services.links import ack_token
+from paging.services.notify import notification_send
 from tests.factories.accounts import login_verified, make_staff
 from tests.factories.paging import make_crisis_case, make_oncall_team
 from tests.factories.triage import make_team
 from triage.models import CaseEvent
-from triage.paging.models import AckLink, Notification, Page
-from triage.paging.services import page_advance, page_raise
-from triage.paging.services.links import ack_token
-from triage.paging.services.notify import notification_send
 
 pytestmark = pytest.mark.django_db
 

@@ -5,18 +5,18 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories.paging import make_crisis_case, make_oncall_team, make_schedule
-from tests.factories.triage import make_team
-from tests.paging.receivers import PingReceiver
-from triage.paging.models import Notification, OnCallSchedule, Page, ShiftConfirmation
-from triage.paging.services import page_advance, page_raise
-from triage.paging.services.links import shift_token
-from triage.paging.services.watch import (
+from paging.models import Notification, OnCallSchedule, Page, ShiftConfirmation
+from paging.services import page_advance, page_raise
+from paging.services.links import shift_token
+from paging.services.watch import (
     coverage_gap_tick,
     escalation_tick,
     shift_confirmation_tick,
     watch_paging,
 )
+from tests.factories.paging import make_crisis_case, make_oncall_team, make_schedule
+from tests.factories.triage import make_team
+from tests.paging.receivers import PingReceiver
 
 pytestmark = pytest.mark.django_db
 

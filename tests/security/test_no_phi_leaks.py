@@ -23,17 +23,17 @@ from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AccessEvent
+from messaging.models import PatientNotice
+from messaging.notices import notice_send
+from paging.models import Notification, Page
+from paging.services import page_advance
+from paging.services.notify import notification_send
 from tests.factories.accounts import STAFF_PASSWORD, confirmed_totp_device, current_totp
 from tests.factories.intake import intake_env, post, step_url  # noqa: F401 - fixture
 from tests.factories.paging import make_oncall_team, make_webhook
 from tests.paging.receivers import WebhookReceiver
 from triage.intake import views as intake_views
-from triage.messaging.models import PatientNotice
-from triage.messaging.notices import notice_send
 from triage.models import Case
-from triage.paging.models import Notification, Page
-from triage.paging.services import page_advance
-from triage.paging.services.notify import notification_send
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env")]
 

@@ -12,10 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AccessEvent
+from paging.models import Page
 from tests.factories.triage import make_case, make_intake, make_team
 from triage.analytics.export import COLUMNS, export_analytics
 from triage.models import Acuity, CaseEvent, CrisisScan, CrisisSignal, TriageResult
-from triage.paging.models import Page
 
 pytestmark = pytest.mark.django_db
 

@@ -267,9 +267,9 @@ def test_disposition_closes_the_case(client, team):
 
 
 def test_acknowledging_the_page_of_a_case(client, team):
+    from paging.models import Page
+    from paging.services import page_raise
     from tests.factories.paging import make_crisis_case
-    from triage.paging.models import Page
-    from triage.paging.services import page_raise
 
     nurse = signed_in(client, Role.NURSE, team)
     case, signals = make_crisis_case(team=team)

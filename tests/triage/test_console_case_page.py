@@ -235,7 +235,7 @@ def _reason_section(html: str) -> str:
 
 
 def _post(case, body):
-    from triage.messaging.services import message_post_from_patient
+    from messaging.services import message_post_from_patient
 
     return message_post_from_patient(case=case, body=body).message
 

@@ -108,11 +108,11 @@ def test_the_demo_web_process_is_gunicorn_with_the_config_that_warms_the_engine(
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_the_first_crisis_after_the_demo_web_starts_is_handled_in_under_two_seconds(tmp_path):
+    from paging.models import Page
     from tests.conftest import ROOT, process_env
     from tests.factories.messaging import CRISIS
     from tests.factories.triage import make_case, make_intake
     from triage.intake import tokens
-    from triage.paging.models import Page
 
     intake = make_intake(submitted_at=timezone.now())
     token = tokens.issue(intake)

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from paging.models import Page
 from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     PHI,
     form_token,
@@ -21,7 +22,6 @@ from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
 )
 from triage.intake import spamguard
 from triage.models import ConsentDocument, Intake
-from triage.paging.models import Page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env")]
 

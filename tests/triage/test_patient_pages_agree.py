@@ -9,12 +9,12 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from messaging.models import Message
+from messaging.services import conversation_for_case
 from tests.factories.intake import PHI, fill_draft, intake_env, submit  # noqa: F401
 from tests.factories.messaging import make_message
 from tests.factories.triage import make_case, make_intake
 from triage.intake import hours, tokens
-from triage.messaging.models import Message
-from triage.messaging.services import conversation_for_case
 from triage.models import Case
 from triage.templatetags.patient_dates import patient_datetime
 

@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from audit.services import record_access
+from paging.models import Page, PageCase
 from triage.models import Case, CaseEvent, CrisisScan, CrisisSignal, TriageResult
-from triage.paging.models import Page, PageCase
 
 SCREENERS = ("phq9", "gad7", "asq", "cssrs")
 MODEL_RULE_ID = "model.concern"

@@ -213,9 +213,9 @@ def raise_page(
     """Hand the crisis to a person: the page row commits with the case (paging app).
 
     ``source_keys`` say where a new crisis case came from, so a flood from one source
-    shares one page (``triage.paging.services.grouping``).
+    shares one page (``paging.services.grouping``).
     """
-    from triage.paging.services import page_raise
+    from paging.services import page_raise
 
     page_raise(case=case, signals=signals, reason="crisis", source_keys=source_keys)
 

@@ -162,8 +162,8 @@ def page_ack(request: HttpRequest, case: Case, page_id) -> None:
     """Acknowledge the crisis page of this case (paging app)."""
     if not paging_enabled():
         raise Http404
-    from triage.paging.models import Page
-    from triage.paging.services import page_acknowledge
+    from paging.models import Page
+    from paging.services import page_acknowledge
 
     page = get_object_or_404(Page, pk=page_id, case=case)
     if not request.user.has_perm("accounts.work_cases"):

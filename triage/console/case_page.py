@@ -16,6 +16,7 @@ from accounts.roles import has_role, visible_team_ids
 from audit.decorators import shows_phi
 from audit.models import AccessEvent
 from audit.services import accesses_for, record_access
+from messaging.models import Message
 from triage.cases.access import BreakGlassRequired, get_case_for_user
 from triage.console import forms
 from triage.console.common import paging_enabled
@@ -23,7 +24,6 @@ from triage.console.highlight import Segment, highlight
 from triage.console.screeners import screener_sections
 from triage.console.signals import model_readings, signal_name
 from triage.console.timers import annotate_timers
-from triage.messaging.models import Message
 from triage.models import AcuityOverride, Case, CaseEvent, CrisisSignal
 
 CASE_QUERYSET = Case.objects.select_related("intake", "team", "claimed_by")
@@ -32,7 +32,7 @@ CASE_QUERYSET = Case.objects.select_related("intake", "team", "claimed_by")
 def _pages(case: Case) -> list:
     if not paging_enabled():
         return []
-    from triage.paging.models import Page
+    from paging.models import Page
 
     return list(
         Page.objects.filter(case=case).select_related("acknowledged_by").order_by("-created_at")

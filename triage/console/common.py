@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 def paging_enabled() -> bool:
     """The paging app (pages, on-call, in-console alerts) is optional to the console."""
-    return apps.is_installed("triage.paging")
+    return apps.is_installed("paging")
 
 
 @cache

@@ -26,10 +26,10 @@ REPORT_DAYS = 90
 def _paging(teams) -> dict:
     if not paging_enabled():
         return {}
-    from triage.paging.models import OnCallSchedule
-    from triage.paging.services.figures import team_figures
-    from triage.paging.services.grouping import flood_alerts
-    from triage.paging.services.oncall import oncall_at
+    from paging.models import OnCallSchedule
+    from paging.services.figures import team_figures
+    from paging.services.grouping import flood_alerts
+    from paging.services.oncall import oncall_at
 
     return {
         # Pages grouping many crisis cases from one source: "possible flooding".

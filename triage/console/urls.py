@@ -57,4 +57,4 @@ urlpatterns = [
 
 if paging_enabled():
     # Paging's console pages (on call, alerts, page detail) live under /console/paging/.
-    urlpatterns.append(path("paging/", include("triage.paging.urls")))
+    urlpatterns.append(path("paging/", include("paging.urls")))

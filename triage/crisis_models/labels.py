@@ -26,7 +26,7 @@ AAD = b"crisis-model-labels"
 
 def _text_of(signal: CrisisSignal) -> tuple[str, str] | None:
     """(key, text) the signal was found in: the intake's words or the message."""
-    from triage.messaging.models import Message
+    from messaging.models import Message
 
     if signal.source == CrisisSignal.Source.MESSAGE:
         message = Message.objects.filter(pk=signal.source_id).only("body").first()

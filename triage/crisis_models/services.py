@@ -233,7 +233,7 @@ def crisis_model_rollback(*, actor=None) -> Record | None:
 def crisis_model_shadow(*, record: Record, days: int = 14, actor=None) -> Record:
     """Re-read the last ``days`` of intakes and patient messages with this model and the
     model in use: how many would have been flagged differently (lexicon OR model)."""
-    from triage.messaging.models import Message  # the conversation app's own rows
+    from messaging.models import Message  # the conversation app's own rows
 
     candidate = load(record)
     _, current = active.active_model()

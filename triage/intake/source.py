@@ -4,7 +4,7 @@ Keys are hashed with the blind-index key, never stored in clear: the client addr
 (``config.client_address``, as for the rate limit, axes and audit) and a random device
 id kept in a signed cookie set by the intake pages. ``triage.cases.opening`` adds the
 blind index of the phone and e-mail. The paging app groups on them
-(``triage.paging.services.grouping``).
+(``paging.services.grouping``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,227 @@
+"""The write paths of a conversation: patient posts, staff posts, takeover.
+
+A patient's message is stored first, in a transaction of its own, and its scan of
+record is queued after that commit: whatever fails later (the inline scan, the
+assistant, paging, the broker), the message is kept and the worker (or the beat
+sweep) scans it. The inline scan then runs in a second transaction so the patient
+sees crisis content in the same response.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.roles import Role, user_roles
+from audit.models import AccessEvent
+from audit.services import record_access
+from messaging import assistant, notices, scripts
+from messaging.bodies import body_problem, normalize_body
+from messaging.crisis import handle_message_crisis, message_decision, store_message_scan
+from messaging.models import Conversation, Message
+from triage.models import Case, CaseEvent, Intake
+
+logger = logging.getLogger(__name__)
+
+OBJECT_TYPE = "messaging.conversation"
+
+
+class MessageRejected(ValueError):
+    """The message cannot be accepted; ``str(exc)`` is the patient-facing reason."""
+
+
+@dataclass(frozen=True)
+class PatientPost:
+    message: Message
+    reply: Message | None
+    # True when the inline scan found a crisis signal: show crisis content now, even
+    # if storing the signal failed (the scan of record will store it).
+    crisis: bool
+
+
+def conversation_for_case(*, case: Case) -> Conversation:
+    """The case's conversation, created on first use (race-safe on the unique case)."""
+    conversation, _created = Conversation.objects.get_or_create(case=case)
+    return conversation
+
+
+def patient_can_write(case: Case) -> bool:
+    return case.intake.status == Intake.Status.SUBMITTED and case.status != Case.Status.CLOSED
+
+
+def _clean(body: str) -> str:
+    body = normalize_body(body or "")
+    problem = body_problem(body)
+    if problem:
+        raise MessageRejected(problem)
+    return body
+
+
+@transaction.atomic
+def _store_patient_message(*, case: Case, body: str) -> Message:
+    conversation = conversation_for_case(case=case)
+    message = Message.objects.create(
+        conversation=conversation,
+        sender=Message.Sender.PATIENT,
+        body=body,
+        scan_status=Message.ScanStatus.PENDING,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.MESSAGE,
+        summary="Message from the patient",
+        data={"message": str(message.pk), "sender": "patient"},
+    )
+    message_id = str(message.pk)
+    transaction.on_commit(lambda: _enqueue_scan(message_id), robust=True)
+    return message
+
+
+def message_post_from_patient(*, case: Case, body: str) -> PatientPost:
+    """Store the patient's message, scan it inline, and answer if the assistant may.
+
+    Not atomic on purpose: the message commits on its own before anything can fail.
+    """
+    if not patient_can_write(case):
+        raise MessageRejected(str(notices.CLOSED))
+    message = _store_patient_message(case=case, body=_clean(body))
+    try:
+        record, script = scripts.active_for(case.team)
+        decision = message_decision(body=message.body, language=case.intake.language, script=script)
+    except Exception:  # unscanned: no automated reply; the scan of record retries
+        logger.exception("messaging: inline scan of message %s failed", message.pk)
+        return PatientPost(message=message, reply=None, crisis=False)
+    try:
+        reply = _respond_inline(message=message, decision=decision, script=script, record=record)
+    except Exception:  # the message is stored; the scan of record finishes the work
+        logger.exception("messaging: inline handling of message %s failed", message.pk)
+        reply = None
+    return PatientPost(message=message, reply=reply, crisis=decision.text_crisis)
+
+
+@transaction.atomic
+def _respond_inline(*, message: Message, decision, script, record) -> Message | None:
+    conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+    case = Case.objects.select_for_update().get(pk=conversation.case_id)
+    conversation.case = case
+    message.conversation = conversation
+    version = scripts.version_of(record, script)
+    store_message_scan(case=case, message=message, decision=decision, scan="inline")
+    if decision.text_crisis:
+        handle_message_crisis(
+            conversation=conversation, message=message, decision=decision, version=version,
+            source="inline",
+        )  # fmt: skip
+        return None
+    if conversation.assistant_silenced_at is not None:
+        return None  # with staff: only people reply from now on
+    reply = assistant.choose_reply(message.body, medical_advice=bool(decision.advice_requests))
+    if reply.needs_follow_up and not case.needs_follow_up:
+        case.needs_follow_up = True
+        case.save(update_fields=["needs_follow_up"])
+        # A MESSAGE event, not a NOTE: paging counts a note as a person acting on a page.
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.MESSAGE,
+            summary="Patient asked for medical advice in a message: follow-up needed",
+            data={"message": str(message.pk), "reply_text_id": reply.text_id},
+        )
+    text_id, body = scripts.reply_text(script, reply.text_id, case.intake.language)
+    return Message.objects.create(
+        conversation=conversation,
+        sender=Message.Sender.ASSISTANT,
+        body=body,
+        reply_text_id=text_id,
+        script_version=version,
+    )
+
+
+def _enqueue_scan(message_id: str) -> None:
+    from messaging.tasks import scan_message_of_record
+
+    try:
+        scan_message_of_record.apply_async((message_id,), retry=False)
+    except Exception:  # broker down: the message is stored; the beat sweep scans it
+        logger.warning("messaging: scan of message %s not enqueued; the sweep will", message_id)
+
+
+@transaction.atomic
+def conversation_take_over(*, conversation: Conversation, user) -> Conversation:
+    """A person takes the conversation: the assistant is silent from now on, for good."""
+    conversation = (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=conversation.pk)
+    )
+    if conversation.taken_over_by_id is not None:
+        return conversation
+    now = timezone.now()
+    conversation.taken_over_by = user
+    conversation.taken_over_at = now
+    fields = ["taken_over_by", "taken_over_at"]
+    if conversation.assistant_silenced_at is None:
+        conversation.assistant_silenced_at = now
+        conversation.silenced_reason = Conversation.SilencedReason.TAKEOVER
+        conversation.status = Conversation.Status.WITH_STAFF
+        fields += ["assistant_silenced_at", "silenced_reason", "status"]
+    conversation.save(update_fields=fields)
+    CaseEvent.objects.create(
+        case_id=conversation.case_id,
+        kind=CaseEvent.Kind.MESSAGE,
+        actor=user,
+        summary="Conversation taken over by staff",
+        data={"action": "take_over"},
+    )
+    record_access(
+        actor=user,
+        action=AccessEvent.Action.UPDATE,
+        object_type=OBJECT_TYPE,
+        object_id=conversation.pk,
+        patient_ref=conversation.case.reference,
+        details={"take_over": True},
+    )
+    return conversation
+
+
+# Shown to the patient as the author's role, most clinical first.
+_ROLE_ORDER = (Role.CLINICIAN, Role.NURSE, Role.SUPERVISOR)
+
+
+def staff_role(user) -> str:
+    held = user_roles(user)
+    return next((str(role) for role in _ROLE_ORDER if role in held), "")
+
+
+@transaction.atomic
+def message_post_from_staff(*, conversation: Conversation, user, body: str) -> Message:
+    """A person replies; replying takes the conversation over. The patient is told."""
+    body = _clean(body)
+    conversation = conversation_take_over(conversation=conversation, user=user)
+    message = Message.objects.create(
+        conversation=conversation,
+        sender=Message.Sender.STAFF,
+        staff_sender=user,
+        sender_name=(user.first_name or user.get_username())[:150],
+        sender_role=staff_role(user),
+        body=body,
+    )
+    CaseEvent.objects.create(
+        case_id=conversation.case_id,
+        kind=CaseEvent.Kind.MESSAGE,
+        actor=user,
+        summary="Reply to the patient",
+        data={"message": str(message.pk), "sender": "staff"},
+    )
+    notices.notice_queue(conversation=conversation, message=message)
+    record_access(
+        actor=user,
+        action=AccessEvent.Action.CREATE,
+        object_type="messaging.message",
+        object_id=message.pk,
+        patient_ref=conversation.case.reference,
+        details={"conversation": str(conversation.pk)},
+    )
+    return message

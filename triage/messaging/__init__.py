@@ -1,6 +1,0 @@
-"""Patient conversation: a scripted assistant with no medical advice, crisis stop, takeover.
-
-Entry points: ``triage.messaging.services`` (message_post_from_patient,
-message_post_from_staff, conversation_take_over). Reply selection is pure, in
-``triage.messaging.assistant``.
-"""

@@ -1,5 +1,0 @@
-"""Crisis paging: on-call schedules, escalation policies, pages and notifications.
-
-The database drives escalation (``Page.next_action_at``); Celery only carries ids.
-Entry point for other apps: ``triage.paging.services.page_raise``.
-"""
