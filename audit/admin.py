@@ -7,8 +7,7 @@ from django.contrib.admin.utils import unquote
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import can_read_phi
-from audit import change_history, exports
+from audit import actors, change_history, exports
 from audit.models import AccessEvent, ChainAnchor
 from audit.services import record_access
 
@@ -196,7 +195,7 @@ class ChangeHistoryAdmin(_AuditlogLogEntryAdmin):
     }
 
     def _masking(self, request, names):
-        if can_read_phi(request.user):
+        if actors.can_read_phi(request.user):
             return list(names)
         return [self.MASKED_COLUMNS.get(name, name) for name in names]
 
@@ -216,7 +215,7 @@ class ChangeHistoryAdmin(_AuditlogLogEntryAdmin):
         # Every detail page (change, history) and str(entry) go through here.
         entry = super().get_object(request, object_id, from_field)
         hidden = entry is not None and change_history.is_clinical(entry)
-        if hidden and not can_read_phi(request.user):
+        if hidden and not actors.can_read_phi(request.user):
             entry = change_history.masked(entry)
         return entry
 
@@ -236,13 +235,13 @@ class ChangeHistoryAdmin(_AuditlogLogEntryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term and not can_read_phi(request.user):
+        if search_term and not actors.can_read_phi(request.user):
             # Matching a search term against a hidden entry's values would reveal them.
             results = results.exclude(change_history.clinical_filter())
         return results, may_have_duplicates
 
     def _record_entry(self, request, object_id, response, view: str) -> None:
-        if response.status_code != 200 or not can_read_phi(request.user):
+        if response.status_code != 200 or not actors.can_read_phi(request.user):
             return
         entry = super().get_object(request, unquote(object_id))
         if entry is None or not change_history.is_clinical(entry):
@@ -271,7 +270,11 @@ class ChangeHistoryAdmin(_AuditlogLogEntryAdmin):
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
-        if response.status_code != 200 or changelist is None or not can_read_phi(request.user):
+        if (
+            response.status_code != 200
+            or changelist is None
+            or not actors.can_read_phi(request.user)
+        ):
             return response
         clinical = [e for e in changelist.result_list if change_history.is_clinical(e)]
         if clinical:

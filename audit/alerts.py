@@ -13,19 +13,15 @@ from audit.services import ChainReport
 logger = logging.getLogger("audit.alerts")
 
 
-def _administrator_group() -> str:
-    try:
-        from accounts.roles import Role
-    except ImportError:
-        return "administrator"
-    return str(Role.ADMINISTRATOR)
+# The accounts app's administrator role: a group of that name (audit imports no app).
+ADMINISTRATOR_GROUP = "administrator"
 
 
 def administrator_addresses() -> list[str]:
     """E-mail of active users in the administrator role, plus settings.ADMINS."""
     users = (
         get_user_model()
-        .objects.filter(is_active=True, groups__name=_administrator_group())
+        .objects.filter(is_active=True, groups__name=ADMINISTRATOR_GROUP)
         .exclude(email="")
     )
     addresses = {email for email in users.values_list("email", flat=True)}

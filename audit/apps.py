@@ -23,35 +23,9 @@ def _reinstall_triggers(sender, using, plan=None, **kwargs) -> None:
     triggers.install(connection)
 
 
-def _register_change_history() -> None:
-    """django-auditlog change history (with the acting user) for staff, roles and teams.
-
-    Other apps register their own PHI and clinical-configuration models in their
-    AppConfig.ready() with ``auditlog.register``.
-    """
-    from auditlog.registry import auditlog
-    from django.contrib.auth.models import Group
-
-    from accounts.models import Team, TeamMembership, User
-
-    registrations = {
-        User: {
-            "exclude_fields": ["password", "last_login"],
-            "m2m_fields": {"groups", "user_permissions"},
-        },
-        Group: {"m2m_fields": {"permissions"}},
-        Team: {},
-        TeamMembership: {},
-    }
-    for model, options in registrations.items():
-        if not auditlog.contains(model):
-            auditlog.register(model, **options)
-
-
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
         post_migrate.connect(_reinstall_triggers, sender=self, dispatch_uid="audit_triggers")
-        _register_change_history()

@@ -19,7 +19,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from audit import chain, context
+from audit import actors, chain, context
 from audit.models import GENESIS_HASH, AccessEvent, ChainAnchor
 
 logger = logging.getLogger(__name__)
@@ -31,14 +31,6 @@ CHAIN_LOCK_KEY = 0x4155444954434841
 
 class AuditWriteError(Exception):
     """The audit event could not be written; whatever it was to record must not happen."""
-
-
-def _role_label(user) -> str:
-    try:
-        from accounts.roles import role_label_for_audit
-    except ImportError:  # accounts roles not installed: fall back to the group names
-        return ",".join(sorted(user.groups.values_list("name", flat=True)))
-    return role_label_for_audit(user)
 
 
 def _lock_chain_head() -> None:
@@ -92,10 +84,10 @@ def record_access(
     try:
         content = {
             "actor_username": actor.get_username() if actor is not None else "",
-            "actor_role": _role_label(actor)[:200] if actor is not None else "",
+            "actor_role": actors.role_label(actor)[:200] if actor is not None else "",
             "action": str(action),
             "outcome": str(outcome),
-            # The lowercase model label ("triage.case"), whatever case the caller used.
+            # The lowercase model label ("cases.case"), whatever case the caller used.
             "object_type": str(object_type).lower()[:100],
             "object_id": str(object_id)[:64],
             "patient_ref": str(patient_ref)[:64],
@@ -124,14 +116,28 @@ def record_access(
         raise AuditWriteError(f"audit event not written: {type(exc).__name__}") from exc
 
 
+# Labels objects had before the intake and cases apps were split out of triage (2026-12).
+# Audit rows are never rewritten, so an object's accounting reads both.
+EARLIER_OBJECT_TYPES = {
+    "cases.case": "triage.case",
+    "cases.breakglassaccess": "triage.breakglassaccess",
+    "cases.crisissignal": "triage.crisissignal",
+    "intake.consent": "triage.consent",
+    "intake.consentdocument": "triage.consentdocument",
+    "intake.intake": "triage.intake",
+}
+
+
 def accesses_for(object_type: str, object_id: Any) -> QuerySet[AccessEvent]:
     """Every recorded access to one object, newest first (accounting of disclosures).
 
-    ``object_type`` is the model label, e.g. ``"triage.case"`` (any case).
+    ``object_type`` is the model label, e.g. ``"cases.case"`` (any case).
     """
-    return AccessEvent.objects.filter(
-        object_type=str(object_type).lower(), object_id=str(object_id)
-    ).order_by("-sequence")
+    label = str(object_type).lower()
+    labels = [label, *filter(None, [EARLIER_OBJECT_TYPES.get(label)])]
+    return AccessEvent.objects.filter(object_type__in=labels, object_id=str(object_id)).order_by(
+        "-sequence"
+    )
 
 
 def accesses_for_patient(patient_ref: str) -> QuerySet[AccessEvent]:
