@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessEvent
 from audit.services import record_access
-from config.client_address import client_address
+from lib.client_address import client_address
 
 logger = logging.getLogger(__name__)
 

@@ -28,13 +28,13 @@ from django.utils.translation import gettext_lazy as _
 
 # Apps whose change history can describe a patient (content type app labels; audit
 # imports no domain app, so they are named, not imported).
-CLINICAL_APPS = frozenset({"triage", "messaging", "paging"})
+CLINICAL_APPS = frozenset({"intake", "cases", "triage", "messaging", "paging"})
 
 # Change-logged models of those apps that hold configuration, not patients: consent
 # texts, triage scripts, on-call schedules and escalation policies.
 CONFIGURATION_MODELS = frozenset(
     {
-        "triage.consentdocument",
+        "intake.consentdocument",
         "triage.triagescript",
         "paging.escalationpolicy",
         "paging.escalationstep",

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from config.client_address import client_address, trusts_proxy_headers
-from config.redaction import redact
+from lib.client_address import client_address, trusts_proxy_headers
+from lib.redaction import redact
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")

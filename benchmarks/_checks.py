@@ -17,9 +17,10 @@ def check_nothing_lost(
     from django.db import close_old_connections
     from django.db.models import Count
 
+    from cases.models import Case
+    from intake.models import Intake
     from messaging.models import Message
     from paging.models import Notification, Page
-    from triage.models import Case, Intake
 
     close_old_connections()
     # Let the worker finish: every page delivered (first notification sent).

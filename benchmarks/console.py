@@ -99,7 +99,7 @@ def copy_rows(model, rows: list[dict]) -> None:
     from django.utils import timezone
     from psycopg.types.json import Jsonb
 
-    from triage.fields import EncryptedMixin
+    from lib.fields import EncryptedMixin
 
     fields = model._meta.concrete_fields
     columns = ", ".join(f'"{f.column}"' for f in fields)
@@ -131,16 +131,10 @@ def seed(total: int, open_cases: int) -> float:
     from django.utils import timezone
 
     from accounts.models import Team
-    from triage.models import (
-        Acuity,
-        Case,
-        Consent,
-        ConsentDocument,
-        CrisisSignal,
-        Intake,
-        TriageResult,
-    )
-    from triage.models.intake import new_reference
+    from cases.models import Case, CrisisSignal, TriageResult
+    from intake.models import Consent, ConsentDocument, Intake
+    from intake.models.intake import new_reference
+    from triage.models import Acuity
 
     rng = random.Random(8)
     started = time.perf_counter()
@@ -309,7 +303,8 @@ def main() -> int:
 
     from django.db import connection
 
-    from triage.models import Case, Intake
+    from cases.models import Case
+    from intake.models import Intake
 
     if args.reseed or Intake.objects.count() != args.intakes:
         _wipe()

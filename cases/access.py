@@ -12,8 +12,8 @@ from django.utils import timezone
 from accounts.roles import can_read_phi, has_role, visible_team_ids
 from audit.models import AccessEvent
 from audit.services import record_access
-from triage import phi
-from triage.models import BreakGlassAccess, Case
+from cases.models import BreakGlassAccess, Case
+from lib import phi
 
 # Blind-index kind of the break-glass reason digest kept in the audit event.
 REASON_DIGEST_KIND = "break_glass_reason"
@@ -63,7 +63,7 @@ def get_case_for_user(request: HttpRequest, case_id, *, queryset=None) -> Case:
             request=request,
             action=AccessEvent.Action.DENIED,
             outcome=AccessEvent.Outcome.DENIED,
-            object_type="triage.case",
+            object_type="cases.case",
             object_id=str(case_id)[:64],
             patient_ref=case.reference if case is not None else "",
         )
@@ -93,7 +93,7 @@ def break_glass_open(*, request: HttpRequest, case: Case, reason: str) -> BreakG
     record_access(
         request=request,
         action=AccessEvent.Action.BREAK_GLASS,
-        object_type="triage.case",
+        object_type="cases.case",
         object_id=str(case.pk),
         patient_ref=case.reference,
         details={

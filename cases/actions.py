@@ -23,19 +23,13 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import has_role
 from audit.models import AccessEvent
 from audit.services import record_access
-from triage.cases.opening import escalate, raise_page
-from triage.cases.targets import due_at
-from triage.models import (
-    Acuity,
-    AcuityOverride,
-    BreakGlassAccess,
-    Case,
-    CaseEvent,
-    CrisisSignal,
-    Intake,
-)
+from cases.models import AcuityOverride, BreakGlassAccess, Case, CaseEvent, CrisisSignal
+from cases.opening import escalate, raise_page
+from cases.targets import due_at
+from intake.models import Intake
+from triage.models import Acuity
 
-OBJECT_TYPE = "triage.case"
+OBJECT_TYPE = "cases.case"
 # Lowering one of these (or clearing a crisis) needs a second clinician.
 GUARDED_ACUITIES = frozenset({Acuity.EMERGENT, Acuity.URGENT})
 # Dispositions a clinician can choose (consent withdrawal is the patient's own path).
@@ -491,7 +485,7 @@ def cases_release_overdue(*, now: dt.datetime | None = None, limit: int = 500) -
 @transaction.atomic
 def break_glass_review(*, access: BreakGlassAccess, user) -> BreakGlassAccess:
     """A supervisor marks a break-glass access as reviewed (idempotent)."""
-    from triage.cases.access import break_glass_for_review
+    from cases.access import break_glass_for_review
 
     access = (
         break_glass_for_review(user).select_for_update(of=("self",)).filter(pk=access.pk).first()
@@ -506,7 +500,7 @@ def break_glass_review(*, access: BreakGlassAccess, user) -> BreakGlassAccess:
     record_access(
         actor=user,
         action=AccessEvent.Action.UPDATE,
-        object_type="triage.breakglassaccess",
+        object_type="cases.breakglassaccess",
         object_id=str(access.pk),
         patient_ref=access.case.reference,
         details={"change": "break_glass_reviewed"},

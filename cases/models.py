@@ -1,10 +1,17 @@
+"""A case and what happens to it: triage results, crisis signals and scans, events,
+overrides and break-glass access.
+
+The tables keep the names they had when these models lived in the triage app
+(``db_table``): renaming them would buy nothing and would rewrite audit history.
+"""
+
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from triage.fields import EncryptedJSONField, EncryptedTextField
+from lib.fields import EncryptedJSONField, EncryptedTextField
 from triage.models.choices import Acuity
 
 
@@ -25,7 +32,7 @@ class Case(models.Model):
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    intake = models.OneToOneField("triage.Intake", on_delete=models.PROTECT, related_name="case")
+    intake = models.OneToOneField("intake.Intake", on_delete=models.PROTECT, related_name="case")
     reference = models.CharField(max_length=9, unique=True)
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
@@ -53,6 +60,7 @@ class Case(models.Model):
     disposition = models.CharField(max_length=20, choices=Disposition.choices, blank=True)
 
     class Meta:
+        db_table = "triage_case"
         indexes = [
             models.Index(fields=["team", "status", "acuity_rank", "opened_at"], name="case_queue"),
             models.Index(fields=["status", "due_at"], name="case_due"),
@@ -97,6 +105,7 @@ class TriageResult(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "triage_triageresult"
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -138,6 +147,7 @@ class CrisisSignal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "triage_crisissignal"
         ordering = ["created_at"]
         constraints = [
             # The scan of record and the inline scan may both report the same span.
@@ -182,6 +192,7 @@ class CaseEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        db_table = "triage_caseevent"
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -214,6 +225,7 @@ class AcuityOverride(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "triage_acuityoverride"
         ordering = ["created_at"]
         constraints = [
             models.CheckConstraint(
@@ -241,8 +253,39 @@ class BreakGlassAccess(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "triage_breakglassaccess"
         ordering = ["-granted_at"]
         verbose_name_plural = "break-glass accesses"
 
     def __str__(self) -> str:
         return f"Break-glass on {self.case.reference} by {self.user}"
+
+
+class CrisisScan(models.Model):
+    """What the lexicon and the model each said about one text, on every scan.
+
+    Holds no patient text: rule ids, the model's probability, its version and threshold.
+    """
+
+    class Source(models.TextChoices):
+        INTAKE = "intake", _("Intake free text")
+        MESSAGE = "message", _("Patient message")
+
+    case = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="crisis_scans")
+    source = models.CharField(max_length=8, choices=Source.choices)
+    source_id = models.CharField(max_length=64)
+    scan = models.CharField(max_length=16)  # "inline" or "record"
+    lexicon_rule_ids = models.JSONField(default=list)
+    model_version = models.CharField(max_length=40, blank=True)
+    model_probability = models.FloatField(null=True, blank=True)
+    model_threshold = models.FloatField(null=True, blank=True)
+    crisis = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "triage_crisisscan"
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["case", "source"])]
+
+    def __str__(self) -> str:
+        return f"scan of {self.source} {self.source_id}"

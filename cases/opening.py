@@ -9,20 +9,13 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from cases.models import Case, CaseEvent, CrisisScan, CrisisSignal, TriageResult
+from cases.targets import due_at
+from intake.models import Intake
 from triage import engine
-from triage.cases.targets import due_at
 from triage.crisis_models.active import active_model
 from triage.engine.crisis_model import concern_level
-from triage.models import (
-    Acuity,
-    Case,
-    CaseEvent,
-    CrisisScan,
-    CrisisSignal,
-    Intake,
-    TriageResult,
-    TriageScript,
-)
+from triage.models import Acuity, TriageScript
 from triage.scripts.active import active_script, version_label
 
 logger = logging.getLogger(__name__)
@@ -406,7 +399,7 @@ def case_open_from_draft(
 
 
 def _enqueue_scan(case_id) -> None:
-    from triage.tasks import scan_case_of_record
+    from cases.tasks import scan_case_of_record
 
     try:
         scan_case_of_record.delay(str(case_id))

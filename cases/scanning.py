@@ -8,7 +8,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from triage.cases.opening import (
+from cases.models import Case, CaseEvent, CrisisScan, CrisisSignal, TriageResult
+from cases.opening import (
     escalate,
     intake_facts,
     raise_page,
@@ -17,7 +18,7 @@ from triage.cases.opening import (
     store_scan,
     store_signals,
 )
-from triage.models import Case, CaseEvent, CrisisScan, CrisisSignal, Intake, TriageResult
+from intake.models import Intake
 from triage.scripts.active import active_script, version_label
 
 logger = logging.getLogger(__name__)

@@ -4,16 +4,9 @@ import logging
 
 from celery import shared_task
 
-from triage import health
-from triage.cases import scanning
+from cases import scanning
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def record_worker_heartbeat() -> None:
-    """Beat sends this every 30 s; a stale row means no worker or no beat."""
-    health.record_heartbeat()
 
 
 # A scan of record must happen: retried with backoff for about ten minutes on any error

@@ -6,7 +6,7 @@ status link or a paging link redacted; never the query string, referrer or user 
 
 from gunicorn.glogging import Logger
 
-from config.redaction import redact
+from lib.redaction import redact
 
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(L)s'

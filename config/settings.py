@@ -62,9 +62,14 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "audit",
+    "lib",
     "triage",
+    "intake",
+    "cases",
     "paging",
-    "messaging",  # patient conversation (issue 9)
+    "messaging",
+    "console",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "triage.context_processors.crisis_resources",
+                "lib.context_processors.crisis_resources",
             ],
         },
     },
@@ -170,8 +175,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # The same reading of the client address as the intake rate limit and the audit trail
-# (config/client_address.py, from TRUSTED_PROXY_COUNT below); no django-ipware needed.
-AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
+# (lib/client_address.py, from TRUSTED_PROXY_COUNT below); no django-ipware needed.
+AXES_CLIENT_IP_CALLABLE = "lib.client_address.client_address"
 AXES_VERBOSE = False
 # Every failed sign-in is kept (admin: Access failures), not only the per-address count.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -338,8 +343,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
-    "worker-heartbeat": {"task": "triage.tasks.record_worker_heartbeat", "schedule": 30.0},
-    "sweep-unscanned-cases": {"task": "triage.tasks.sweep_unscanned_cases", "schedule": 60.0},
+    "worker-heartbeat": {"task": "lib.tasks.record_worker_heartbeat", "schedule": 30.0},
+    "sweep-unscanned-cases": {"task": "cases.tasks.sweep_unscanned_cases", "schedule": 60.0},
 }
 # A worker heartbeat older than this makes /healthz report the worker as down.
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=120)
@@ -372,9 +377,9 @@ CELERY_BEAT_SCHEDULE.update(
 CONSOLE_POLL_SECONDS = env.int("CONSOLE_POLL_SECONDS", default=5)
 # The overdue release: a claimed case past its target without a contact attempt goes
 # back to the queue, flagged. Its task module is not an app's tasks.py, so import it.
-CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "triage.console.tasks"]
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "console.tasks"]
 CELERY_BEAT_SCHEDULE["console-release-overdue-cases"] = {
-    "task": "triage.console.tasks.release_overdue_cases",
+    "task": "console.tasks.release_overdue_cases",
     "schedule": 60.0,
 }
 # Minutes a claimer always has from the claim before that release, so a case claimed
@@ -481,7 +486,7 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # A refused form: for patients a page with the crisis lines and what they typed.
-CSRF_FAILURE_VIEW = "triage.views_csrf.csrf_failure"
+CSRF_FAILURE_VIEW = "lib.views_csrf.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
@@ -503,9 +508,9 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     # django.request and the development server log paths; a status or paging link's
-    # path holds a secret token, so every handler redacts it (config/redaction.py), and
+    # path holds a secret token, so every handler redacts it (lib/redaction.py), and
     # LOGGING_CONFIG below redacts every record of every logger when it is made.
-    "filters": {"redact_links": {"()": "config.redaction.RedactSecretLinks"}},
+    "filters": {"redact_links": {"()": "lib.redaction.RedactSecretLinks"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -524,7 +529,7 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
-LOGGING_CONFIG = "config.redaction.configure_logging"
+LOGGING_CONFIG = "lib.redaction.configure_logging"
 
 
 def _refuse_unsafe_production_settings() -> None:

@@ -2,5 +2,5 @@
 
 Views are split by capability (``queue``, ``case_page``, ``actions``, ``break_glass``,
 ``supervisor``); they parse, call a service and render. State changes live in
-``triage.cases.actions``; access checks in ``triage.cases.access``.
+``cases.actions``; access checks in ``cases.access``.
 """

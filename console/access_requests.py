@@ -18,7 +18,7 @@ from accounts.approvals import (
 from accounts.decorators import role_required
 from accounts.models import AccessChangeRequest
 from audit.decorators import no_phi
-from triage.console.common import redirect_after_post
+from console.common import redirect_after_post
 
 
 @require_POST

@@ -2,7 +2,7 @@
 
 Views parse the form, fetch the case through the access check (404 and a denied
 event for a case outside the user's teams), call the service in
-``triage.cases.actions`` and redirect. They show no PHI themselves; the services
+``cases.actions`` and redirect. They show no PHI themselves; the services
 write the audit events for the changes.
 """
 
@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import mfa_required
 from audit.decorators import no_phi
-from triage.cases import actions as services
-from triage.cases.access import BreakGlassRequired, get_case_for_user
-from triage.console import forms
-from triage.console.common import paging_enabled, redirect_after_post
-from triage.models import AcuityOverride, Case, CrisisSignal
+from cases import actions as services
+from cases.access import BreakGlassRequired, get_case_for_user
+from cases.models import AcuityOverride, Case, CrisisSignal
+from console import forms
+from console.common import paging_enabled, redirect_after_post
 
 
 def case_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

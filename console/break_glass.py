@@ -19,16 +19,16 @@ from accounts.decorators import mfa_required, role_required
 from audit.decorators import no_phi, shows_phi
 from audit.models import AccessEvent
 from audit.services import record_access
-from triage.cases.access import (
+from cases.access import (
     break_glass_for_review,
     break_glass_open,
     get_case_for_user,
     visible_cases,
 )
-from triage.cases.actions import ActionError, break_glass_review
-from triage.console.common import redirect_after_post
-from triage.console.forms import BreakGlassForm
-from triage.models import BreakGlassAccess, Case
+from cases.actions import ActionError, break_glass_review
+from cases.models import BreakGlassAccess, Case
+from console.common import redirect_after_post
+from console.forms import BreakGlassForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,7 +56,7 @@ def request_access(request: HttpRequest, case_id) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     return render(
         request,
-        "triage/console/break_glass.html",
+        "console/break_glass.html",
         {"case": case, "form": form, "break_glass_minutes": settings.BREAK_GLASS_MINUTES},
         status=status,
     )
@@ -70,10 +70,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
     record_access(
         request=request,
         action=AccessEvent.Action.LIST,
-        object_type="triage.breakglassaccess",
+        object_type="cases.breakglassaccess",
         details={"view": "break_glass_review", "count": len(accesses)},
     )
-    return render(request, "triage/console/break_glass_review.html", {"accesses": accesses})
+    return render(request, "console/break_glass_review.html", {"accesses": accesses})
 
 
 @require_POST

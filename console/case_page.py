@@ -16,15 +16,15 @@ from accounts.roles import has_role, visible_team_ids
 from audit.decorators import shows_phi
 from audit.models import AccessEvent
 from audit.services import accesses_for, record_access
+from cases.access import BreakGlassRequired, get_case_for_user
+from cases.models import AcuityOverride, Case, CaseEvent, CrisisSignal
+from console import forms
+from console.common import paging_enabled
+from console.highlight import Segment, highlight
+from console.screeners import screener_sections
+from console.signals import model_readings, signal_name
+from console.timers import annotate_timers
 from messaging.models import Message
-from triage.cases.access import BreakGlassRequired, get_case_for_user
-from triage.console import forms
-from triage.console.common import paging_enabled
-from triage.console.highlight import Segment, highlight
-from triage.console.screeners import screener_sections
-from triage.console.signals import model_readings, signal_name
-from triage.console.timers import annotate_timers
-from triage.models import AcuityOverride, Case, CaseEvent, CrisisSignal
 
 CASE_QUERYSET = Case.objects.select_related("intake", "team", "claimed_by")
 
@@ -144,7 +144,7 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     record_access(
         request=request,
         action=AccessEvent.Action.VIEW,
-        object_type="triage.case",
+        object_type="cases.case",
         object_id=str(case.pk),
         patient_ref=case.reference,
         details={
@@ -156,6 +156,6 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     context["emergency_access"] = emergency
     # Read after the write, so a supervisor's history includes this very view.
     context["access_events"] = (
-        list(accesses_for("triage.case", case.pk)[:50]) if context["is_supervisor"] else []
+        list(accesses_for("cases.case", case.pk)[:50]) if context["is_supervisor"] else []
     )
-    return render(request, "triage/console/case.html", context)
+    return render(request, "console/case.html", context)

@@ -12,9 +12,9 @@ from accounts.decorators import mfa_required
 from audit.decorators import shows_phi
 from audit.models import AccessEvent
 from audit.services import record_access
-from triage.cases.access import BreakGlassRequired, get_case_for_user
-from triage.fhir.bundle import case_bundle
-from triage.models import Case
+from cases.access import BreakGlassRequired, get_case_for_user
+from cases.fhir.bundle import case_bundle
+from cases.models import Case
 
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
 
@@ -33,7 +33,7 @@ def case_fhir_export(request: HttpRequest, case_id) -> HttpResponse:
     record_access(
         request=request,
         action=AccessEvent.Action.EXPORT,
-        object_type="triage.case",
+        object_type="cases.case",
         object_id=str(case.pk),
         patient_ref=case.reference,
         details={"format": "fhir-r4b-bundle", "entries": len(bundle["entry"])},

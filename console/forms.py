@@ -7,8 +7,10 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from triage.cases.actions import CLINICAL_DISPOSITIONS, ContactOutcome
-from triage.models import Acuity, Case, Intake
+from cases.actions import CLINICAL_DISPOSITIONS, ContactOutcome
+from cases.models import Case
+from intake.models import Intake
+from triage.models import Acuity
 
 REFERENCE_CHARS = re.compile(r"[^A-Z0-9]")
 

@@ -24,11 +24,11 @@ from accounts.roles import has_role, visible_team_ids
 from audit.decorators import no_phi
 from audit.models import AccessEvent
 from audit.services import record_access
-from triage.cases.access import visible_cases
-from triage.console.common import paging_enabled
-from triage.console.forms import QueueFilterForm
-from triage.console.timers import annotate_rows, annotate_timers
-from triage.models import Case
+from cases.access import visible_cases
+from cases.models import Case
+from console.common import paging_enabled
+from console.forms import QueueFilterForm
+from console.timers import annotate_rows, annotate_timers
 
 PAGE_SIZE = 50
 QUEUE_FIELDS = (
@@ -88,7 +88,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     record_access(
         request=request,
         action=AccessEvent.Action.SEARCH if searching else AccessEvent.Action.LIST,
-        object_type="triage.case",
+        object_type="cases.case",
         details={
             "view": "queue",
             "filters": form.active_filters(),
@@ -96,7 +96,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             "references": [case.reference for case in context["rows"]],
         },
     )
-    return render(request, "triage/console/queue.html", context)
+    return render(request, "console/queue.html", context)
 
 
 @require_GET
@@ -104,4 +104,4 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 @no_phi
 def queue_rows(request: HttpRequest) -> HttpResponse:
     """The table body alone, for the background poll (no PHI, no audit event)."""
-    return render(request, "triage/console/snippets/queue_poll.html", _queue(request))
+    return render(request, "console/snippets/queue_poll.html", _queue(request))

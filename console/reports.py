@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Min, Q
 from django.utils.translation import gettext as _
 
-from triage.models import Acuity, AcuityOverride, Case, CrisisSignal, TriageResult
+from cases.models import AcuityOverride, Case, CrisisSignal, TriageResult
+from triage.models import Acuity
 
 MIN_GROUP = 10
 ACTIVE = [Case.Status.OPEN, Case.Status.CLAIMED]

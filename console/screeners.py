@@ -2,7 +2,7 @@
 
 Totals, bands and flags come from the engine's scoring functions (``triage.engine``),
 run on the same plain-data view of the intake the triage used
-(``triage.cases.opening.intake_facts``), so the page and the triage never disagree.
+(``cases.opening.intake_facts``), so the page and the triage never disagree.
 Wording comes from the engine's screener data in the reader's language.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from cases.opening import intake_facts
 from triage import engine
-from triage.cases.opening import intake_facts
 
 SCORERS = {
     "phq9": lambda facts: engine.score_phq9(facts.phq9, facts.phq9_difficulty),

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import CrisisScan, CrisisSignal
 from triage.engine.crisis_model import concern_level
-from triage.models import CrisisScan, CrisisSignal
 
 CATEGORY_NAMES = {
     "suicide": _("Suicide"),

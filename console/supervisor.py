@@ -14,9 +14,9 @@ from accounts.decorators import role_required
 from accounts.models import Team
 from accounts.roles import visible_team_ids
 from audit.decorators import no_phi
-from triage.console import reports
-from triage.console.common import paging_enabled
-from triage.console.timers import duration
+from console import reports
+from console.common import paging_enabled
+from console.timers import duration
 from triage.crisis_models.active import active_model
 from triage.crisis_models.active import health as crisis_model_health
 
@@ -75,4 +75,4 @@ def supervisor_home(request: HttpRequest) -> HttpResponse:
         "access_decisions": list(recent_decisions(request.user).order_by("-decided_at")[:20]),
         **_paging(teams),
     }
-    return render(request, "triage/console/supervisor.html", context)
+    return render(request, "console/supervisor.html", context)

@@ -1,8 +1,8 @@
-"""Console URLs (namespace ``console``, mounted at /console/ by triage/urls_console.py)."""
+"""Console URLs (namespace ``console``, mounted at /console/)."""
 
 from django.urls import include, path
 
-from triage.console import (
+from console import (
     access_requests,
     actions,
     break_glass,
@@ -11,7 +11,10 @@ from triage.console import (
     queue,
     supervisor,
 )
-from triage.console.common import paging_enabled
+from console.common import paging_enabled
+from messaging import urls as messaging_urls
+
+app_name = "console"
 
 urlpatterns = [
     path("", queue.queue_page, name="home"),
@@ -58,3 +61,6 @@ urlpatterns = [
 if paging_enabled():
     # Paging's console pages (on call, alerts, page detail) live under /console/paging/.
     urlpatterns.append(path("paging/", include("paging.urls")))
+
+# Patient conversation (messaging): /console/cases/<uuid>/conversation/...
+urlpatterns += messaging_urls.console_urlpatterns

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from triage.intake.services import consent_document_active, intake_start, intake_submit
-from triage.models import Intake
+from intake.models import Intake
+from intake.services import consent_document_active, intake_start, intake_submit
 
 NO_ASQ = {"q1": "no", "q2": "no", "q3": "no", "q4": "no"}
 

@@ -8,8 +8,8 @@ from django.db import transaction
 
 from accounts.demo import demo_staff_access
 from accounts.models import Team, TeamMembership, User
+from demo.intakes import seed_demo_intakes
 from paging.demo import seed_demo_paging
-from triage.demo.intakes import seed_demo_intakes
 
 # Printed by `make demo`; these accounts exist only in the demo database.
 DEMO_PASSWORD = "demo-triage-2026"  # noqa: S105

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import can_read_phi
 from audit.admin import AuditedModelAdmin
-from triage.intake import services, status
-from triage.models import Consent, ConsentDocument, Intake
+from intake import services, status
+from intake.models import Consent, ConsentDocument, Intake
 
 PHI_FIELDS = ("full_name", "date_of_birth", "phone", "email", "reason", "answers")
 

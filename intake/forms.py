@@ -10,8 +10,8 @@ from django.core.validators import EmailValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from triage.intake import screeners
-from triage.models import Intake
+from intake import screeners
+from intake.models import Intake
 
 MAX_NAME = 200
 MAX_REASON = 4000

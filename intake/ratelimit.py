@@ -4,7 +4,7 @@ Production points ``CACHE_URL`` at Redis so every web process shares the window;
 default local-memory cache limits per process, which is enough for the demo. When the
 cache cannot be reached the limit lets the request through: a Redis outage must never
 stop a patient (perhaps in crisis) from sending an intake (benchmarks/faults.py).
-The address is ``config.client_address``'s, the one lockouts and the audit trail use.
+The address is ``lib.client_address``'s, the one lockouts and the audit trail use.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from config.client_address import client_address
+from lib.client_address import client_address
 
 logger = logging.getLogger(__name__)
 

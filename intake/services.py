@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Team
-from triage import phi
-from triage.intake import steps, tokens
-from triage.models import Consent, ConsentDocument, Intake
+from intake import steps, tokens
+from intake.models import Consent, ConsentDocument, Intake
+from lib import phi
 
 logger = logging.getLogger(__name__)
 
@@ -263,10 +263,10 @@ class Submission:
 def intake_submit(*, intake: Intake, source_keys: tuple[str, ...] = ()) -> Submission:
     """Submit a complete draft: triage it, open its case, issue the status link.
 
-    ``source_keys`` (``triage.intake.source.request_keys``) group a flood of crisis
+    ``source_keys`` (``intake.source.request_keys``) group a flood of crisis
     pages from one source.
     """
-    from triage.cases.opening import case_open_from_intake
+    from cases.opening import case_open_from_intake
 
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
     if intake.status != Intake.Status.DRAFT:
@@ -297,7 +297,7 @@ def intake_crisis_check(*, intake: Intake, step: str, source_keys: tuple[str, ..
     A failure here never loses the patient's answers (already saved) and never blocks
     the form: it is logged, and the submission scans everything again.
     """
-    from triage.cases.opening import DRAFT_SCANNED_STEPS, case_open_from_draft
+    from cases.opening import DRAFT_SCANNED_STEPS, case_open_from_draft
 
     if step not in DRAFT_SCANNED_STEPS:
         return False

@@ -1,8 +1,8 @@
 """Where an intake comes from, so a flood of crisis pages from one source is grouped.
 
 Keys are hashed with the blind-index key, never stored in clear: the client address
-(``config.client_address``, as for the rate limit, axes and audit) and a random device
-id kept in a signed cookie set by the intake pages. ``triage.cases.opening`` adds the
+(``lib.client_address``, as for the rate limit, axes and audit) and a random device
+id kept in a signed cookie set by the intake pages. ``cases.opening`` adds the
 blind index of the phone and e-mail. The paging app groups on them
 (``paging.services.grouping``).
 """
@@ -15,11 +15,11 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
-from config.client_address import client_address
-from triage import phi
+from lib import phi
+from lib.client_address import client_address
 
 DEVICE_COOKIE = "intake_device"
-_DEVICE_SALT = "triage.intake.device"
+_DEVICE_SALT = "intake.device"
 # Long enough to span one person's visits in a day; the grouping window is minutes.
 DEVICE_MAX_AGE = 24 * 60 * 60
 

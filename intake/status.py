@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from audit.services import record_access
-from triage.intake import services
-from triage.models import Case, CaseEvent, CrisisSignal, Intake, TriageResult
+from cases.models import Case, CaseEvent, CrisisSignal, TriageResult
+from intake import services
+from intake.models import Intake
 
-OBJECT_TYPE = "triage.Intake"
+OBJECT_TYPE = "intake.Intake"
 ERASABLE = ("full_name", "date_of_birth", "phone", "email", "reason")
 
 

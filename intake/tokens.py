@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from triage.models import Intake
+from intake.models import Intake
 
 # secrets.token_urlsafe(32) gives 43 characters; anything else is not ours.
 TOKEN_LENGTH = 43

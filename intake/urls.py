@@ -1,7 +1,6 @@
 from django.urls import path
 
-from messaging import urls as messaging_urls
-from triage.intake import views, views_status
+from intake import views, views_status
 
 app_name = "intake"
 
@@ -18,7 +17,3 @@ urlpatterns = [
     path("status/<str:token>/export/", views_status.status_export, name="status_export"),
     path("status/<str:token>/withdraw/", views_status.status_withdraw, name="status_withdraw"),
 ]
-
-# Patient conversation (messaging): /intake/status/<token>/conversation/ and the
-# token-less /intake/status/ page that "You have a new message" notices link to.
-urlpatterns += messaging_urls.patient_urlpatterns

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.decorators import no_phi
-from triage import phi
-from triage.intake import hours, ratelimit, services, source, spamguard, steps, tokens
-from triage.intake.forms import STEP_FORMS, ConsentForm
-from triage.intake.screeners import screener
-from triage.models import Case, Intake
+from cases.models import Case
+from intake import hours, ratelimit, services, source, spamguard, steps, tokens
+from intake.forms import STEP_FORMS, ConsentForm
+from intake.models import Intake
+from intake.screeners import screener
+from lib import phi
 
 DRAFT_KEY = "intake_draft"
 DONE_KEY = "intake_done"
@@ -43,11 +44,11 @@ def _draft(request: HttpRequest) -> Intake | None:
 
 
 def unavailable(request: HttpRequest, status: int = 503) -> HttpResponse:
-    return render(request, "triage/intake/unavailable.html", status=status)
+    return render(request, "intake/unavailable.html", status=status)
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
-    response = render(request, "triage/intake/too_many.html", status=429)
+    response = render(request, "intake/too_many.html", status=429)
     response["Retry-After"] = "600"
     return response
 
@@ -106,7 +107,7 @@ def _context(request: HttpRequest, step: str, draft: Intake | None, form, **extr
 @require_safe
 def start(request: HttpRequest) -> HttpResponse:
     """Welcome and choice of language; nothing is stored."""
-    return render(request, "triage/intake/start.html", {"draft": _draft(request) is not None})
+    return render(request, "intake/start.html", {"draft": _draft(request) is not None})
 
 
 @no_phi
@@ -147,7 +148,7 @@ def consent(request: HttpRequest) -> HttpResponse:
         status = 200
     response = render(
         request,
-        "triage/intake/consent.html",
+        "intake/consent.html",
         _context(request, "consent", None, form, document=document),
         status=status,
     )
@@ -229,7 +230,7 @@ def step(request: HttpRequest, key: str) -> HttpResponse:
         extra["screener"] = form.screener
     response = render(
         request,
-        f"triage/intake/step_{key}.html",
+        f"intake/step_{key}.html",
         _context(request, key, intake, form, **extra),
         status=status,
     )
@@ -292,7 +293,7 @@ def review(request: HttpRequest, intake: Intake) -> HttpResponse:
         form = form_cls()
     return render(
         request,
-        "triage/intake/step_review.html",
+        "intake/step_review.html",
         _context(request, "review", intake, form, intake=intake, sections=_summary(intake)),
         status=status,
     )
@@ -342,7 +343,7 @@ def sent(request: HttpRequest) -> HttpResponse:
         "contact_by": hours.contact_by(case.due_at, tz=case.team.time_zone),
         "link_days": settings.STATUS_LINK_DAYS,
     }
-    return _private(render(request, "triage/intake/sent.html", context))
+    return _private(render(request, "intake/sent.html", context))
 
 
 @no_phi
@@ -355,7 +356,7 @@ def crisis(request: HttpRequest) -> HttpResponse:
     return _private(
         render(
             request,
-            "triage/intake/crisis.html",
+            "intake/crisis.html",
             {"case": case, "status_link": link, "link_days": settings.STATUS_LINK_DAYS},
         )
     )
@@ -373,7 +374,7 @@ def crisis_now(request: HttpRequest) -> HttpResponse:
     if next_step not in steps.KEYS:
         next_step = _resume_key(intake)
     context = {"case": case, "next_step": next_step}
-    return _private(render(request, "triage/intake/crisis_now.html", context))
+    return _private(render(request, "intake/crisis_now.html", context))
 
 
 @no_phi

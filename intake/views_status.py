@@ -9,7 +9,7 @@ and lets a form post carry this site's own Origin. (``no-referrer`` made browser
 ``Origin: null``, which Django's CSRF check refuses: the site's language switch and,
 without JavaScript, every message a patient sent, were answered 403 and lost.) The
 Referer now reaching our own server holds the token: the access log and the log
-handlers redact it (config/redaction.py), and the audit trail keeps no Referer.
+handlers redact it (lib/redaction.py), and the audit trail keeps no Referer.
 
 CSRF: the posts here are exempt from the check anyway. No cookie or session signs the
 patient in: the unguessable token in the URL is the only credential, so a forging site
@@ -34,9 +34,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.decorators import shows_phi
-from triage.intake import ratelimit, services, status, tokens
-from triage.intake.forms import StatusContactForm, WithdrawForm
-from triage.models import Case, Intake
+from cases.models import Case
+from intake import ratelimit, services, status, tokens
+from intake.forms import StatusContactForm, WithdrawForm
+from intake.models import Intake
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -52,11 +53,11 @@ def status_link(view):
     @functools.wraps(view)
     def wrapper(request: HttpRequest, token: str) -> HttpResponse:
         if not ratelimit.hit(request, scope="status"):
-            return _private(render(request, "triage/intake/too_many.html", status=429))
+            return _private(render(request, "intake/too_many.html", status=429))
         intake, problem = tokens.lookup(token)
         if intake is None:
             return _private(
-                render(request, "triage/intake/link_invalid.html", {"problem": problem}, status=404)
+                render(request, "intake/link_invalid.html", {"problem": problem}, status=404)
             )
         return _private(view(request, intake, token))
 
@@ -85,7 +86,7 @@ def _page(request, intake, token, *, contact_form=None, withdraw_form=None, stat
     status.intake_status_view(request=request, intake=intake)
     return render(
         request,
-        "triage/intake/status.html",
+        "intake/status.html",
         {
             "intake": intake,
             "case": case,

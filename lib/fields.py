@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
-from triage import phi
+from lib import phi
 
 
 class Sealed(str):

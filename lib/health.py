@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
+from celery import current_app as celery_app
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from config.celery import app as celery_app
-from triage.crisis_models.active import active_model
-from triage.crisis_models.active import health as crisis_model_health
-from triage.models import WorkerHeartbeat
+from lib.models import WorkerHeartbeat
+
+# Checks of domain parts, registered by their apps in ready() (lib imports no domain app).
+_EXTRA_CHECKS: dict[str, Callable[[], dict]] = {}
+
+
+def register_check(name: str, check: Callable[[], dict]) -> None:
+    """Add a check to /healthz; it returns ``{"ok": bool, ...}``."""
+    _EXTRA_CHECKS[name] = check
 
 
 def record_heartbeat(hostname: str | None = None) -> WorkerHeartbeat:
@@ -55,24 +62,18 @@ def check_worker() -> dict:
     return {"ok": ok, "age_seconds": round(age.total_seconds(), 1)}
 
 
-def check_crisis_model() -> dict:
-    """Whether the crisis model loads; without it the scan runs on the lexicon alone."""
-    active_model()
-    return crisis_model_health()
-
-
 def overall_health() -> tuple[bool, dict]:
     checks = {
         "database": check_database(),
         "broker": check_broker(),
         "worker": check_worker(),
-        "crisis_model": check_crisis_model(),
+        **{name: check() for name, check in _EXTRA_CHECKS.items()},
     }
     return all(c["ok"] for c in checks.values()), checks
 
 
 def _seconds_since_start() -> float:
-    return time.monotonic() - apps.get_app_config("triage").started_at
+    return time.monotonic() - apps.get_app_config("lib").started_at
 
 
 def starting_window() -> float:

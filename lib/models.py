@@ -12,7 +12,7 @@ class WorkerHeartbeat(models.Model):
     beat_at = models.DateTimeField()
 
     class Meta:
-        app_label = "triage"
+        db_table = "triage_workerheartbeat"
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

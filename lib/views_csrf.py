@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from messaging.bodies import visible
+from lib.text import visible
 
 # Everything under these belongs to staff; anything else is public, i.e. a patient's.
 STAFF_PREFIXES = ("/console/", "/admin/", "/accounts/", "/paging/")

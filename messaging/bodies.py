@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-MAX_CHARS = 4000
+from lib.text import is_binary_char
 
-# Tab, line feed and carriage return are text; every other C0 control character,
-# DEL, and U+FFFD (what undecodable bytes become) mean a binary upload or a paste
-# gone wrong.
-_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+MAX_CHARS = 4000
 
 EMPTY = _("Write a message before sending.")
 TOO_LONG = _("Your message is too long: at most %(max)s characters (it has %(count)s).")
@@ -19,16 +16,11 @@ BINARY = _(
 )
 
 
-def _is_binary_char(c: str) -> bool:
-    code = ord(c)
-    return (code < 32 and c not in _ALLOWED_CONTROLS) or code == 127 or c == "\ufffd"
-
-
 def body_problem(body: str) -> str | None:
     """The error to show for ``body``, or None when it can be sent."""
     if not body or not body.strip():
         return str(EMPTY)
-    if any(_is_binary_char(c) for c in body):
+    if any(is_binary_char(c) for c in body):
         return str(BINARY)
     if len(body) > MAX_CHARS:
         return str(TOO_LONG) % {"max": MAX_CHARS, "count": len(body)}
@@ -38,8 +30,3 @@ def body_problem(body: str) -> str | None:
 def normalize_body(body: str) -> str:
     """Line endings as \\n and no blank margins; the text itself is kept as written."""
     return body.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def visible(body: str) -> str:
-    """``body`` with each character that cannot be sent replaced by U+FFFD."""
-    return "".join("\ufffd" if _is_binary_char(c) else c for c in body)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from cases.models import Case, CaseEvent, CrisisScan, CrisisSignal
+from cases.opening import escalate, raise_page, run_engine, store_scan, store_signals
 from messaging.models import Conversation, Message
 from triage import engine
-from triage.cases.opening import escalate, raise_page, run_engine, store_scan, store_signals
-from triage.models import Case, CaseEvent, CrisisScan, CrisisSignal
 
 
 def message_decision(*, body: str, language: str, script) -> engine.TriageDecision:

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from messaging.bodies import body_problem, normalize_body, visible
+from lib.text import visible
+from messaging.bodies import body_problem, normalize_body
 
 
 class MessageForm(forms.Form):

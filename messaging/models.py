@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from triage.fields import EncryptedTextField
+from lib.fields import EncryptedTextField
 
 
 class Conversation(models.Model):
@@ -24,9 +24,7 @@ class Conversation(models.Model):
         TAKEOVER = "takeover", _("Taken over by staff")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.OneToOneField(
-        "triage.Case", on_delete=models.CASCADE, related_name="conversation"
-    )
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="conversation")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.AUTOMATED)
     assistant_silenced_at = models.DateTimeField(null=True, blank=True)
     silenced_reason = models.CharField(max_length=8, choices=SilencedReason.choices, blank=True)

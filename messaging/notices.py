@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from intake.models import Intake
 from messaging.models import Conversation, Message, PatientNotice
 from paging.channels import DeliveryError
 from paging.channels import Message as ChannelMessage
 from paging.channels import email as email_channel
 from paging.channels import webhook as webhook_channel
 from paging.services.notify import backoff_seconds
-from triage.models import Intake
 
 logger = logging.getLogger(__name__)
 

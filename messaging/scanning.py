@@ -7,10 +7,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from cases.models import Case
 from messaging import scripts
 from messaging.crisis import handle_message_crisis, message_decision, store_message_scan
 from messaging.models import Conversation, Message
-from triage.models import Case
 
 
 @transaction.atomic

@@ -18,11 +18,12 @@ from django.utils import timezone
 from accounts.roles import Role, user_roles
 from audit.models import AccessEvent
 from audit.services import record_access
+from cases.models import Case, CaseEvent
+from intake.models import Intake
 from messaging import assistant, notices, scripts
 from messaging.bodies import body_problem, normalize_body
 from messaging.crisis import handle_message_crisis, message_decision, store_message_scan
 from messaging.models import Conversation, Message
-from triage.models import Case, CaseEvent, Intake
 
 logger = logging.getLogger(__name__)
 

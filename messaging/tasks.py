@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from cases.tasks import SCAN_OF_RECORD_OPTIONS
 from messaging import notices, scanning
-from triage.tasks import SCAN_OF_RECORD_OPTIONS
 
 
 @shared_task(**SCAN_OF_RECORD_OPTIONS)

@@ -5,7 +5,7 @@ same-origin referrer and no-store headers, the 'link not working' page). Each pa
 shows the patient their own messages and records an audit event ({"by": "patient"}).
 
 The message post is exempt from the CSRF check, as every post of the status link is
-(see triage/intake/views_status.py): the token in the URL is the patient's only
+(see intake/views_status.py): the token in the URL is the patient's only
 credential, so the check would protect nothing, while any browser that sends no Origin
 or keeps no cookie would lose a message that may be a crisis.
 """
@@ -22,11 +22,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from audit.decorators import no_phi, shows_phi
 from audit.models import AccessEvent
 from audit.services import record_access
+from intake.models import Intake
+from intake.status import case_of
+from intake.views_status import status_link
 from messaging import display, services
 from messaging.forms import MessageForm
-from triage.intake.status import case_of
-from triage.intake.views_status import status_link
-from triage.models import Intake
 
 OBJECT_TYPE = "messaging.conversation"
 

@@ -17,10 +17,10 @@ from accounts.decorators import mfa_required
 from audit.decorators import shows_phi
 from audit.models import AccessEvent
 from audit.services import record_access
+from cases.access import BreakGlassRequired, get_case_for_user
+from cases.models import Case
 from messaging import display, services
 from messaging.forms import StaffReplyForm
-from triage.cases.access import BreakGlassRequired, get_case_for_user
-from triage.models import Case
 
 OBJECT_TYPE = "messaging.conversation"
 

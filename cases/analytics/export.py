@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from audit.services import record_access
+from cases.models import Case, CaseEvent, CrisisScan, CrisisSignal, TriageResult
 from paging.models import Page, PageCase
-from triage.models import Case, CaseEvent, CrisisScan, CrisisSignal, TriageResult
 
 SCREENERS = ("phq9", "gad7", "asq", "cssrs")
 MODEL_RULE_ID = "model.concern"
@@ -181,7 +181,7 @@ def export_analytics(*, out: Path, since: dt.date, period: str = "week", actor=N
     record_access(
         actor=actor,
         action=AccessEvent.Action.EXPORT,
-        object_type="triage.case",
+        object_type="cases.case",
         reason="analytics export (de-identified)",
         details={"count": len(rows), "since": since.isoformat(), "period": period},
     )

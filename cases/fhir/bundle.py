@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import override
 from fhir.resources.R4B.bundle import Bundle
 
-from triage.fhir import codes
-from triage.fhir.responses import screener_resources
-from triage.models import Acuity, Case, Consent, CrisisScan, TriageResult
+from cases.fhir import codes
+from cases.fhir.responses import screener_resources
+from cases.models import Case, CrisisScan, TriageResult
+from intake.models import Consent
+from triage.models import Acuity
 
 NAMES = (
     "patient",

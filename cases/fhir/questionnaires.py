@@ -2,7 +2,7 @@
 
 The files in ``questionnaires/`` are generated from the engine's wording
 (``triage/engine/data/screeners.json``) by ``build(key)``; a test fails when they
-drift apart (regenerate with ``python -m triage.fhir.questionnaires``). English is the
+drift apart (regenerate with ``python -m cases.fhir.questionnaires``). English is the
 base text; Spanish rides along in the standard ``translation`` extension.
 """
 
@@ -12,8 +12,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+from cases.fhir import codes
 from triage import engine
-from triage.fhir import codes
 
 DIRECTORY = Path(__file__).with_name("questionnaires")
 KEYS = ("phq9", "gad7", "asq", "intake-reason")

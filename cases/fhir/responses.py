@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.utils.translation import override
 
+from cases.fhir import codes, questionnaires
+from cases.opening import intake_facts
 from triage import engine
-from triage.cases.opening import intake_facts
-from triage.fhir import codes, questionnaires
 
 
 def _ref(ids: dict, name: str) -> dict:

@@ -30,6 +30,7 @@ class ConsentDocument(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "triage_consentdocument"
         ordering = ["language", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["language", "version"], name="unique_consent_version"),
@@ -47,7 +48,7 @@ class ConsentDocument(models.Model):
     def save(self, *args, **kwargs):
         """Refuse any change to the title or body of a published or superseded version.
 
-        Publishing itself goes through ``triage.intake.services.consent_document_publish``.
+        Publishing itself goes through ``intake.services.consent_document_publish``.
         """
         if self.pk is not None:
             stored = type(self).objects.filter(pk=self.pk).values("title", "body", "status").first()
@@ -78,6 +79,9 @@ class Consent(models.Model):
     method = models.CharField(max_length=20, choices=Method.choices, default=Method.WEB_CHECKBOX)
     given_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "triage_consent"
 
     def __str__(self) -> str:
         return (

@@ -4,7 +4,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from triage.fields import EncryptedJSONField, EncryptedTextField
+from lib.fields import EncryptedJSONField, EncryptedTextField
 from triage.models.choices import Language
 
 # No 0/O or 1/I/L: the code is read aloud over the phone.
@@ -33,7 +33,7 @@ class Intake(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=9, unique=True, default=new_reference, editable=False)
     consent = models.OneToOneField(
-        "triage.Consent", on_delete=models.PROTECT, related_name="intake"
+        "intake.Consent", on_delete=models.PROTECT, related_name="intake"
     )
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="intakes")
     language = models.CharField(max_length=8, choices=Language.choices)
@@ -70,6 +70,7 @@ class Intake(models.Model):
     status_token_revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "triage_intake"
         indexes = [models.Index(fields=["status", "created_at"], name="intake_status_created")]
 
     def __str__(self) -> str:

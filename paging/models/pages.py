@@ -23,11 +23,11 @@ class Page(models.Model):
         RESOLVED = "resolved", _("Resolved")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey("triage.Case", on_delete=models.PROTECT, related_name="pages")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="pages")
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="pages")
     # A copy of the case's pseudonymous reference: the only identifier notifications carry.
     reference = models.CharField(max_length=9)
-    signals = models.ManyToManyField("triage.CrisisSignal", related_name="pages", blank=True)
+    signals = models.ManyToManyField("cases.CrisisSignal", related_name="pages", blank=True)
     reason = models.CharField(_("reason"), max_length=40, default="crisis")
     dedup_key = models.CharField(max_length=80)
     # Grouping against flooding (README "Crisis paging"): hashed keys of where the
@@ -98,7 +98,7 @@ class PageCase(models.Model):
     """
 
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="grouped_cases")
-    case = models.ForeignKey("triage.Case", on_delete=models.PROTECT, related_name="grouped_pages")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="grouped_pages")
     # Which kind of key matched ("address", "device", "phone", "email"): no value.
     matched = models.CharField(max_length=16)
     added_at = models.DateTimeField()

@@ -24,8 +24,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Case, CaseEvent, CrisisSignal
 from paging.models import Page, PageCase
-from triage.models import Case, CaseEvent, CrisisSignal
 
 # How long a flood stays on the supervisor view after its page was raised.
 ALERT_HOURS = 24

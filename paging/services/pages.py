@@ -10,11 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Case, CaseEvent, CrisisSignal
 from paging.models import AckLink, Notification, Page, PageCase, WebhookEndpoint
 from paging.services import grouping
 from paging.services import policy as policies
 from paging.services.dispatch import enqueue_after_commit
-from triage.models import Case, CaseEvent, CrisisSignal
 
 logger = logging.getLogger(__name__)
 

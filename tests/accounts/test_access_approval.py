@@ -21,7 +21,7 @@ from tests.factories.accounts import (
     make_staff,
     role_group,
 )
-from tests.factories.triage import make_case
+from tests.factories.cases import make_case
 
 pytestmark = pytest.mark.django_db
 

@@ -121,7 +121,7 @@ def page_scenarios(method: str = "get", data=None) -> list[Access]:
 
 
 def _case(team, **fields):
-    from tests.factories.triage import make_case
+    from tests.factories.cases import make_case
 
     return make_case(team=team, **fields)
 
@@ -135,7 +135,7 @@ def other_teams_case(ctx) -> dict:
 
 
 def _with_override(team) -> dict:
-    from triage.cases.actions import case_override_request
+    from cases.actions import case_override_request
 
     case = _case(team, acuity="emergent")
     requester = make_staff(Role.CLINICIAN, team=team)
@@ -158,7 +158,7 @@ def _with_page(team) -> dict:
 def _with_break_glass(team) -> dict:
     from django.utils import timezone
 
-    from triage.models import BreakGlassAccess
+    from cases.models import BreakGlassAccess
 
     outsider = make_staff(Role.CLINICIAN, team=TeamFactory())
     access = BreakGlassAccess.objects.create(
@@ -368,9 +368,9 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "auditlog.logentry": _AUDITORS,
     "audit.accessevent": _AUDITORS,
     "audit.chainanchor": _AUDITORS,
-    "triage.consentdocument": _ADMINS,
-    "triage.consent": _ADMINS,
-    "triage.intake": _ADMINS,
+    "intake.consentdocument": _ADMINS,
+    "intake.consent": _ADMINS,
+    "intake": _ADMINS,
     "triage.triagescript": _ADMINS,
     "triage.crisismodel": _ADMINS,
     "paging.oncallschedule": _ADMINS_AND_AUDITORS,

@@ -50,7 +50,7 @@ def concurrent_writers(writers: int = 4, each: int = 25) -> dict:
     def write(number: int) -> None:
         try:
             for n in range(each):
-                record_access(action="view", object_type="triage.case", object_id=f"{number}-{n}")
+                record_access(action="view", object_type="cases.case", object_id=f"{number}-{n}")
         except Exception as exc:
             errors.append(repr(exc))
         finally:

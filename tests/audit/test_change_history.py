@@ -70,8 +70,8 @@ RULE_ID = "en.suicide.ideation.kill_self"
 
 
 def _crisis_signal_entry():
+    from cases.models import CrisisSignal
     from tests.factories.paging import make_crisis_case
-    from triage.models import CrisisSignal
 
     case, _ = make_crisis_case(n_signals=0)
     signal = CrisisSignal.objects.create(
@@ -82,7 +82,7 @@ def _crisis_signal_entry():
 
 
 def _intake_entry():
-    from tests.factories.triage import make_intake
+    from tests.factories.cases import make_intake
 
     intake = make_intake(age_band="65-74", gender="two-spirit", preferred_language="Tagalog")
     return intake, LogEntry.objects.get_for_object(intake).get()
@@ -140,7 +140,7 @@ def test_a_phi_reader_sees_patient_entries_and_each_read_is_an_access_event(clie
     assert RULE_ID in page.content.decode() and RULE_ID in listing.content.decode()
     view = AccessEvent.objects.get(action=AccessEvent.Action.VIEW)
     assert (view.actor, view.object_type, view.object_id, view.patient_ref) == (
-        reader, "triage.crisissignal", entry.object_pk, case.reference,
+        reader, "cases.crisissignal", entry.object_pk, case.reference,
     )  # fmt: skip
     assert view.details["log_entry"] == entry.pk
     listed = AccessEvent.objects.get(action=AccessEvent.Action.LIST)

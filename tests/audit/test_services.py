@@ -47,7 +47,7 @@ def test_it_records_who_what_where_and_when_from_the_request(nurse, settings):
     assert event.actor_username == "nurse.ana"
     assert event.actor_role == "nurse"
     assert (event.action, event.outcome) == ("view", "allowed")
-    assert (event.object_type, event.object_id, event.patient_ref) == ("triage.case", "7", "C-0007")
+    assert (event.object_type, event.object_id, event.patient_ref) == ("cases.case", "7", "C-0007")
     assert event.reason == "on shift"
     assert event.client_address == "10.1.2.3"
     assert event.user_agent == "Firefox/140"

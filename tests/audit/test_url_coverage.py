@@ -30,8 +30,8 @@ Request = tuple  # (method, url, data) or (method, url, data, headers)
 
 def _status_link(name: str, method: str = "get", data: dict | None = None):
     def build(client) -> Request:
-        from tests.factories.triage import make_intake
-        from triage.intake import tokens
+        from intake import tokens
+        from tests.factories.cases import make_intake
 
         intake = make_intake()
         token = tokens.issue(intake)
@@ -43,7 +43,7 @@ def _status_link(name: str, method: str = "get", data: dict | None = None):
 
 def _page_detail(client) -> Request:
     from paging.services.pages import page_raise
-    from tests.factories.triage import make_case, make_team
+    from tests.factories.cases import make_case, make_team
 
     team = make_team()
     login_verified(client, make_staff(Role.NURSE, team=team))
@@ -52,8 +52,8 @@ def _page_detail(client) -> Request:
 
 
 def _console_case(client) -> Request:
+    from tests.factories.cases import make_team
     from tests.factories.console import make_triaged_case
-    from tests.factories.triage import make_team
 
     team = make_team()
     login_verified(client, make_staff(Role.NURSE, team=team))
@@ -61,8 +61,8 @@ def _console_case(client) -> Request:
 
 
 def _case_fhir_export(client) -> Request:
+    from tests.factories.cases import make_team
     from tests.factories.console import make_triaged_case
-    from tests.factories.triage import make_team
 
     team = make_team()
     login_verified(client, make_staff(Role.NURSE, team=team))
@@ -70,7 +70,7 @@ def _case_fhir_export(client) -> Request:
 
 
 def _break_glass_review(client) -> Request:
-    from tests.factories.triage import make_team
+    from tests.factories.cases import make_team
 
     login_verified(client, make_staff(Role.SUPERVISOR, team=make_team()))
     return "get", reverse("console:break_glass_review"), None
@@ -80,7 +80,7 @@ def _conversation(name: str, method: str = "get", data: dict | None = None):
     """Patient conversation (issue 9): a nurse of the case's team."""
 
     def build(client) -> Request:
-        from tests.factories.triage import make_case, make_team
+        from tests.factories.cases import make_case, make_team
 
         team = make_team()
         login_verified(client, make_staff(Role.NURSE, team=team))

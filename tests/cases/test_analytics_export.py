@@ -12,10 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AccessEvent
+from cases.analytics.export import COLUMNS, export_analytics
+from cases.models import CaseEvent, CrisisScan, CrisisSignal, TriageResult
 from paging.models import Page
-from tests.factories.triage import make_case, make_intake, make_team
-from triage.analytics.export import COLUMNS, export_analytics
-from triage.models import Acuity, CaseEvent, CrisisScan, CrisisSignal, TriageResult
+from tests.factories.cases import make_case, make_intake, make_team
+from triage.models import Acuity
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +187,7 @@ def test_it_records_the_export_without_phi(tmp_path):
     _export(tmp_path)
 
     event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORT)
-    assert event.object_type == "triage.case"
+    assert event.object_type == "cases.case"
     assert event.details == {"count": 1, "since": "2026-11-30", "period": "week"}
     assert event.patient_ref == ""
 

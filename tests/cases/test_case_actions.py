@@ -1,4 +1,4 @@
-"""Service functions of the console actions (triage/cases/actions.py)."""
+"""Service functions of the console actions (cases/actions.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audit.models import AccessEvent
+from cases import actions
+from cases.models import AcuityOverride, BreakGlassAccess, Case, CaseEvent, CrisisSignal
+from tests.factories.cases import make_team
 from tests.factories.console import ensure_roles, make_triaged_case, staff
-from tests.factories.triage import make_team
-from triage.cases import actions
-from triage.models import Acuity, AcuityOverride, BreakGlassAccess, Case, CaseEvent, CrisisSignal
+from triage.models import Acuity
 
 pytestmark = pytest.mark.django_db
 
@@ -527,7 +528,7 @@ def test_the_timeline_says_why_and_names_the_window(team, nurse, settings):
 
 
 def test_the_beat_task_runs_the_release(team, nurse, settings):
-    from triage.console.tasks import release_overdue_cases
+    from console.tasks import release_overdue_cases
 
     case = make_triaged_case(team, due_at=timezone.now() - timedelta(hours=1))
     actions.case_claim(case=case, user=nurse)
@@ -543,7 +544,7 @@ def test_the_beat_task_runs_the_release(team, nurse, settings):
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_release(start_celery):
-    from triage.console.tasks import release_overdue_cases
+    from console.tasks import release_overdue_cases
 
     ensure_roles()
     team = make_team("worker")
@@ -563,8 +564,8 @@ def test_a_real_worker_runs_the_release(start_celery):
 
 def test_the_release_runs_every_minute_on_beat(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["console-release-overdue-cases"]
-    assert entry == {"task": "triage.console.tasks.release_overdue_cases", "schedule": 60.0}
-    assert "triage.console.tasks" in settings.CELERY_IMPORTS
+    assert entry == {"task": "console.tasks.release_overdue_cases", "schedule": 60.0}
+    assert "console.tasks" in settings.CELERY_IMPORTS
 
 
 # ---- break-glass review ----------------------------------------------------------------------

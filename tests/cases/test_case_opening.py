@@ -2,9 +2,10 @@ import time
 
 import pytest
 
-from triage.cases.opening import case_open_from_intake
-from triage.cases.scanning import case_scan_of_record, cases_missing_scan
-from triage.models import Case, CaseEvent, CrisisSignal, Intake, TriageResult
+from cases.models import Case, CaseEvent, CrisisSignal, TriageResult
+from cases.opening import case_open_from_intake
+from cases.scanning import case_scan_of_record, cases_missing_scan
+from intake.models import Intake
 
 pytestmark = pytest.mark.django_db
 

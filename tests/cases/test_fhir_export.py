@@ -14,13 +14,13 @@ from fhir.resources.R4B.bundle import Bundle
 
 from accounts.roles import Role
 from audit.models import AccessEvent
+from cases.fhir import questionnaires
+from cases.fhir.bundle import case_bundle
+from cases.models import CrisisScan
+from cases.opening import intake_facts
+from tests.factories.cases import make_case, make_intake, make_team
 from tests.factories.console import make_triaged_case, signed_in
-from tests.factories.triage import make_case, make_intake, make_team
 from triage import engine
-from triage.cases.opening import intake_facts
-from triage.fhir import questionnaires
-from triage.fhir.bundle import case_bundle
-from triage.models import CrisisScan
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def total(bundle: dict, loinc: str) -> dict:
 
 def exports(case) -> int:
     return AccessEvent.objects.filter(
-        action=AccessEvent.Action.EXPORT, object_type="triage.case", object_id=str(case.pk)
+        action=AccessEvent.Action.EXPORT, object_type="cases.case", object_id=str(case.pk)
     ).count()
 
 
@@ -122,7 +122,7 @@ def test_responses_reference_the_shipped_questionnaires(team):
 def test_the_shipped_questionnaires_match_the_engines_wording(key):
     shipped = questionnaires.shipped(key)
     get_fhir_model_class("Questionnaire").model_validate(shipped)
-    assert shipped == questionnaires.build(key), "run python -m triage.fhir.questionnaires"
+    assert shipped == questionnaires.build(key), "run python -m cases.fhir.questionnaires"
 
 
 def test_a_spanish_intake_keeps_its_words_and_gets_spanish_displays(team):

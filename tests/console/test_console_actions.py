@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AccessEvent
+from cases import actions
+from cases.models import AcuityOverride, Case, CaseEvent, CrisisSignal
 from tests.factories.accounts import login_verified
+from tests.factories.cases import make_team
 from tests.factories.console import make_triaged_case, signed_in, staff
-from tests.factories.triage import make_team
-from triage.cases import actions
-from triage.models import AcuityOverride, Case, CaseEvent, CrisisSignal
 
 pytestmark = pytest.mark.django_db
 

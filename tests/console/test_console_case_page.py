@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AccessEvent
+from cases import actions
+from cases.models import BreakGlassAccess, CaseEvent
 from tests.factories.accounts import login_verified
+from tests.factories.cases import make_team
 from tests.factories.console import CRISIS_PHRASE, make_triaged_case, signed_in, staff
-from tests.factories.triage import make_team
-from triage.cases import actions
-from triage.models import BreakGlassAccess, CaseEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -210,8 +210,8 @@ def test_the_case_page_runs_a_constant_number_of_queries(client, team, django_as
 
 
 def test_it_shows_the_crisis_model_reading_in_words_and_marks_its_phrases(client, team):
-    from tests.factories.triage import make_intake
-    from triage.cases.opening import case_open_from_intake
+    from cases.opening import case_open_from_intake
+    from tests.factories.cases import make_intake
 
     signed_in(client, Role.NURSE, team)
     text = "I keep planning how I would do it. I know the date."
@@ -241,7 +241,7 @@ def _post(case, body):
 
 
 def test_a_crisis_message_is_shown_in_the_patients_words_with_its_signals_marked(client, team):
-    from triage.models import CrisisSignal
+    from cases.models import CrisisSignal
 
     signed_in(client, Role.NURSE, team)
     case = make_triaged_case(team)
@@ -265,7 +265,7 @@ def test_a_crisis_message_is_shown_in_the_patients_words_with_its_signals_marked
 
 
 def test_a_case_without_free_text_still_shows_its_crisis_message(client, team):
-    from tests.factories.triage import make_case, make_intake
+    from tests.factories.cases import make_case, make_intake
 
     signed_in(client, Role.NURSE, team)
     case = make_case(team=team, intake=make_intake(team=team, reason=""))

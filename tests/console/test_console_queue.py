@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audit.models import AccessEvent
+from cases import actions
+from tests.factories.cases import make_team
 from tests.factories.console import make_triaged_case, signed_in, staff
-from tests.factories.triage import make_team
-from triage.cases import actions
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +142,7 @@ def test_a_full_page_load_records_one_list_event_naming_the_references(client, t
     client.get(reverse("console:home"))
 
     event = AccessEvent.objects.get()
-    assert (event.action, event.actor, event.object_type) == ("list", nurse, "triage.case")
+    assert (event.action, event.actor, event.object_type) == ("list", nurse, "cases.case")
     assert event.details["references"] == [case.reference]
     assert event.details["count"] == 1
     assert event.patient_ref == ""

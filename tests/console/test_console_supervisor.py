@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from cases import actions
+from cases.models import BreakGlassAccess
+from console import reports
+from intake.models import Intake
+from tests.factories.cases import make_team
 from tests.factories.console import make_triaged_case, signed_in, staff
-from tests.factories.triage import make_team
-from triage.cases import actions
-from triage.console import reports
-from triage.models import BreakGlassAccess, Intake
 
 pytestmark = pytest.mark.django_db
 

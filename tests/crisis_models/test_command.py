@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 
 from accounts.roles import Role
 from audit.models import AccessEvent
+from cases.actions import signal_record_missed, signal_review
+from cases.opening import case_open_from_intake
 from tests.factories.accounts import make_staff
-from tests.factories.triage import make_intake
-from triage.cases.actions import signal_record_missed, signal_review
-from triage.cases.opening import case_open_from_intake
+from tests.factories.cases import make_intake
 from triage.crisis_models.labels import read_rows
 from triage.models import CrisisModel
 
@@ -77,7 +77,7 @@ def test_export_labels_writes_deidentified_nurse_labels_sealed(tmp_path):
     texts = " ".join(r["text"] for r in rows)
     assert "Rosa" not in texts and "Delgado" not in texts and "0147" not in texts
     assert "[NAME]" in texts and "[PHONE]" in texts and "quiero matarme" in texts
-    assert AccessEvent.objects.filter(action="export", object_type="triage.crisissignal").exists()
+    assert AccessEvent.objects.filter(action="export", object_type="cases.crisissignal").exists()
 
 
 @pytest.mark.django_db

@@ -6,12 +6,13 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from cases.models import CrisisScan
+from cases.opening import case_open_from_intake
+from lib import health
 from tests.factories.accounts import login_verified, make_staff
-from tests.factories.triage import make_intake, make_team
-from triage import health
-from triage.cases.opening import case_open_from_intake
+from tests.factories.cases import make_intake, make_team
 from triage.crisis_models import active
-from triage.models import CrisisModel, CrisisScan
+from triage.models import CrisisModel
 
 pytestmark = pytest.mark.django_db
 

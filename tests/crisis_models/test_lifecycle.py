@@ -5,10 +5,11 @@ import pytest
 
 from accounts.roles import Role
 from audit.models import AccessEvent
+from cases.models import CrisisScan
+from cases.opening import case_open_from_intake
 from tests.factories.accounts import make_staff
-from tests.factories.triage import make_intake
+from tests.factories.cases import make_intake
 from triage import engine
-from triage.cases.opening import case_open_from_intake
 from triage.crisis_models import active
 from triage.crisis_models.services import (
     CrisisModelLifecycleError,
@@ -20,7 +21,7 @@ from triage.crisis_models.services import (
     crisis_model_validate,
 )
 from triage.crisis_models.training import train
-from triage.models import CrisisModel, CrisisScan
+from triage.models import CrisisModel
 
 pytestmark = pytest.mark.django_db
 

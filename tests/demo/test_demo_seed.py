@@ -13,10 +13,11 @@ from django.utils import timezone
 from django_otp.oath import totp
 
 from accounts.models import Team, User
-from triage.demo.seed import DEMO_PASSWORD, seed_demo
+from cases.models import Case
+from demo.management.commands.demo import process_commands
+from demo.seed import DEMO_PASSWORD, seed_demo
 from triage.engine import default_script
-from triage.management.commands.demo import process_commands
-from triage.models import Case, TriageScript
+from triage.models import TriageScript
 from triage.scripts.services import script_create_draft
 
 pytestmark = pytest.mark.django_db
@@ -108,11 +109,11 @@ def test_the_demo_web_process_is_gunicorn_with_the_config_that_warms_the_engine(
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_the_first_crisis_after_the_demo_web_starts_is_handled_in_under_two_seconds(tmp_path):
+    from intake import tokens
     from paging.models import Page
     from tests.conftest import ROOT, process_env
+    from tests.factories.cases import make_case, make_intake
     from tests.factories.messaging import CRISIS
-    from tests.factories.triage import make_case, make_intake
-    from triage.intake import tokens
 
     intake = make_intake(submitted_at=timezone.now())
     token = tokens.issue(intake)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.roles import Role
+from cases.models import BreakGlassAccess, Case, CaseEvent
+from cases.opening import case_open_from_intake
 from paging.models import Page
 from tests.e2e.conftest import axe_check, new_page, screenshot
 from tests.factories.accounts import (
@@ -20,10 +22,8 @@ from tests.factories.accounts import (
     current_totp,
     make_staff,
 )
+from tests.factories.cases import make_intake, make_team
 from tests.factories.console import ensure_roles, make_triaged_case
-from tests.factories.triage import make_intake, make_team
-from triage.cases.opening import case_open_from_intake
-from triage.models import BreakGlassAccess, Case, CaseEvent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -16,14 +16,14 @@ from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.test import Client
 
+from intake import tokens
 from messaging.models import Conversation, Message
 from paging.models import Page
 from tests.e2e.conftest import axe_check, new_page, screenshot
 from tests.factories.accounts import login_verified
+from tests.factories.cases import make_case, make_intake, make_team
 from tests.factories.messaging import CRISIS, DOSE, HOURS, make_nurse
-from tests.factories.triage import make_case, make_intake, make_team
 from triage import engine
-from triage.intake import tokens
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

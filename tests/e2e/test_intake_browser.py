@@ -9,9 +9,10 @@ import re
 
 import pytest
 
+from cases.models import Case
+from intake.models import Intake
 from tests.e2e.conftest import axe_check, screenshot
 from tests.factories.intake import PHI, intake_env  # noqa: F401 - intake_env is a fixture
-from triage.models import Case, Intake
 
 pytestmark = [
     pytest.mark.e2e,
@@ -175,8 +176,8 @@ def test_status_link_pages_are_accessible(page):
 
     from django.utils import timezone
 
-    from tests.factories.triage import make_case, make_intake
-    from triage.intake import tokens
+    from intake import tokens
+    from tests.factories.cases import make_case, make_intake
 
     intake = make_intake(
         full_name=PHI["full_name"],

@@ -9,12 +9,13 @@ import time
 
 import pytest
 
+from cases.models import Case
+from intake.models import Intake
 from paging.models import Notification, Page
 from tests.e2e.conftest import axe_check, screenshot
 from tests.e2e.test_intake_browser import answer_screener, save
 from tests.factories.intake import PHI, intake_env  # noqa: F401 - intake_env is a fixture
 from tests.factories.paging import make_oncall_team
-from triage.models import Case, Intake
 
 pytestmark = [
     pytest.mark.e2e,

@@ -12,15 +12,15 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from intake import tokens
+from intake.models import Intake
 from messaging.models import Message
 from paging.models import Page
 from tests.e2e.conftest import axe_check, screenshot
+from tests.factories.cases import make_case, make_intake, make_team
 from tests.factories.intake import PHI, intake_env  # noqa: F401 - intake_env is a fixture
 from tests.factories.messaging import CRISIS
-from tests.factories.triage import make_case, make_intake, make_team
 from triage import engine
-from triage.intake import tokens
-from triage.models import Intake
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from audit.services import record_access
 def record_event(**overrides) -> AccessEvent:
     fields = {
         "action": AccessEvent.Action.VIEW,
-        "object_type": "triage.case",
+        "object_type": "cases.case",
         "object_id": "1",
         "patient_ref": "C-0001",
     }

@@ -7,7 +7,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Team
-from triage.models import Acuity, Case, Consent, ConsentDocument, Intake
+from cases.models import Case
+from intake.models import Consent, ConsentDocument, Intake
+from triage.models import Acuity
 
 
 def make_team(slug: str = "north", name: str | None = None) -> Team:

@@ -7,9 +7,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.roles import Role
+from cases.models import Case, CaseEvent, CrisisSignal, TriageResult
 from tests.factories.accounts import login_verified, make_staff
-from tests.factories.triage import make_case, make_intake, make_team
-from triage.models import Acuity, Case, CaseEvent, CrisisSignal, TriageResult
+from tests.factories.cases import make_case, make_intake, make_team
+from triage.models import Acuity
 
 CRISIS_REASON = "I can't sleep and <b>I want to end my life</b> soon."
 CRISIS_PHRASE = "I want to end my life"

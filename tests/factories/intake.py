@@ -9,10 +9,10 @@ from django.core.cache import cache
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from tests.factories.triage import make_team
-from triage.intake import spamguard
+from intake import spamguard
+from intake.models import ConsentDocument
+from tests.factories.cases import make_team
 from triage.migrations._intake_consent_v1 import CONSENT_V1
-from triage.models import ConsentDocument
 
 PHI = {
     "full_name": "Marisol Quintero-Vidal",

@@ -6,7 +6,7 @@ from accounts.roles import Role
 from messaging.models import Conversation, Message
 from messaging.services import conversation_for_case
 from tests.factories.accounts import make_staff
-from tests.factories.triage import make_case, make_team
+from tests.factories.cases import make_case, make_team
 
 HOURS = "What are your opening hours?"
 DOSE = "What dose of sertraline should I take?"

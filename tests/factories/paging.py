@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Team
 from accounts.roles import Role
+from cases.models import CrisisSignal
 from paging.models import (
     EscalationPolicy,
     EscalationStep,
@@ -16,8 +17,8 @@ from paging.models import (
     WebhookEndpoint,
 )
 from tests.factories.accounts import make_staff
-from tests.factories.triage import make_case, make_team
-from triage.models import Acuity, CrisisSignal
+from tests.factories.cases import make_case, make_team
+from triage.models import Acuity
 
 
 def make_schedule(

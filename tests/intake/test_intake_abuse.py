@@ -4,6 +4,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from intake import spamguard, tokens
+from intake.models import Consent, ConsentDocument, Intake
+from tests.factories.cases import make_case, make_intake
 from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     form_token,
     give_consent,
@@ -12,9 +15,6 @@ from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     step_url,
     valid_data,
 )
-from tests.factories.triage import make_case, make_intake
-from triage.intake import spamguard, tokens
-from triage.models import Consent, ConsentDocument, Intake
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env")]
 

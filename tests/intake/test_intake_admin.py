@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from audit.models import AccessEvent
+from intake import services
+from intake.models import ConsentDocument
 from tests.factories.accounts import login_verified, make_staff
+from tests.factories.cases import make_consent_document, make_intake
 from tests.factories.intake import PHI
-from tests.factories.triage import make_consent_document, make_intake
-from triage.intake import services
-from triage.models import ConsentDocument
 
 pytestmark = pytest.mark.django_db
 

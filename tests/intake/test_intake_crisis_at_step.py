@@ -3,6 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from cases.models import Case
+from cases.opening import DRAFT_CRISIS
+from cases.scanning import case_scan_of_record, cases_missing_scan
+from intake.models import Intake
+from intake.views import DRAFT_KEY
 from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     give_consent,
     intake_env,
@@ -11,10 +16,6 @@ from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     submit,
     valid_data,
 )
-from triage.cases.opening import DRAFT_CRISIS
-from triage.cases.scanning import case_scan_of_record, cases_missing_scan
-from triage.intake.views import DRAFT_KEY
-from triage.models import Case, Intake
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env")]
 

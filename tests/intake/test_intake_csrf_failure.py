@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from intake.models import Intake
 from tests.factories.intake import PHI, give_consent, intake_env, post, step_url, valid_data  # noqa: F401
-from triage.models import Intake
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env")]
 

@@ -9,14 +9,14 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from intake.forms import STEP_FORMS
+from intake.models import Consent, Intake
 from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     give_consent,
     intake_env,
     post,
     step_url,
 )
-from triage.intake.forms import STEP_FORMS
-from triage.models import Consent, Intake
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env", "no_rate_limit")]
 

@@ -5,10 +5,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from tests.factories.triage import make_case, make_intake
-from triage import phi
-from triage.management.commands.rotate_phi_keys import models_with_phi
-from triage.models import CaseEvent, Intake
+from cases.models import CaseEvent
+from intake.models import Intake
+from lib import phi
+from lib.management.commands.rotate_phi_keys import models_with_phi
+from tests.factories.cases import make_case, make_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def rotate() -> str:
 def test_it_discovers_every_model_with_encrypted_fields():
     labels = {m._meta.label for m in models_with_phi()}
 
-    assert {"triage.Intake", "triage.CaseEvent", "triage.CrisisSignal"} <= labels
+    assert {"intake.Intake", "cases.CaseEvent", "cases.CrisisSignal"} <= labels
 
 
 def test_after_rotation_every_record_is_readable_under_the_new_key(settings):

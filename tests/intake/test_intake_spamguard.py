@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from intake import spamguard
+from intake.models import ConsentDocument, Intake
 from paging.models import Page
 from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     PHI,
@@ -20,8 +22,6 @@ from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     step_url,
     valid_data,
 )
-from triage.intake import spamguard
-from triage.models import ConsentDocument, Intake
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env")]
 

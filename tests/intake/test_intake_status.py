@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessEvent
+from cases.models import Case, CaseEvent
+from intake import status, tokens
+from intake.models import Intake
+from tests.factories.cases import make_case, make_intake
 from tests.factories.intake import PHI, intake_env  # noqa: F401 - intake_env is a fixture
-from tests.factories.triage import make_case, make_intake
-from triage.intake import status, tokens
-from triage.models import Case, CaseEvent, Intake
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env")]
 

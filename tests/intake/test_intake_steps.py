@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from intake.models import Consent, ConsentDocument, Intake
+from intake.views import DRAFT_KEY
 from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     PHI,
     fill_draft,
@@ -10,8 +12,6 @@ from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     step_url,
     valid_data,
 )
-from triage.intake.views import DRAFT_KEY
-from triage.models import Consent, ConsentDocument, Intake
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env")]
 

@@ -9,6 +9,10 @@ import time_machine
 from django.db import connection
 from django.urls import reverse
 
+from cases.models import Case
+from intake import hours, tokens
+from intake.models import Intake
+from intake.views import DRAFT_KEY
 from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     PHI,
     fill_draft,
@@ -17,9 +21,6 @@ from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     step_url,
     submit,
 )
-from triage.intake import hours, tokens
-from triage.intake.views import DRAFT_KEY
-from triage.models import Case, Intake
 
 pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.usefixtures("intake_env")]
 

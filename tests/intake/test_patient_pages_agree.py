@@ -9,14 +9,14 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from cases.models import Case
+from intake import hours, tokens
+from intake.templatetags.patient_dates import patient_datetime
 from messaging.models import Message
 from messaging.services import conversation_for_case
+from tests.factories.cases import make_case, make_intake
 from tests.factories.intake import PHI, fill_draft, intake_env, submit  # noqa: F401
 from tests.factories.messaging import make_message
-from tests.factories.triage import make_case, make_intake
-from triage.intake import hours, tokens
-from triage.models import Case
-from triage.templatetags.patient_dates import patient_datetime
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env")]
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from config.client_address import client_address, trusts_proxy_headers
+from lib.client_address import client_address, trusts_proxy_headers
 
 PROXY = "10.0.0.2"
 CLIENT = "203.0.113.9"

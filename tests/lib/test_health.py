@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from triage import health
-from triage.models import WorkerHeartbeat
-from triage.tasks import record_worker_heartbeat
+from lib import health
+from lib.models import WorkerHeartbeat
+from lib.tasks import record_worker_heartbeat
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import io
 import pytest
 from django.db import connection
 
-from triage import phi
-from triage.models import Intake
+from intake.models import Intake
+from lib import phi
 
 pytestmark = pytest.mark.django_db
 
@@ -87,9 +87,9 @@ def test_the_break_glass_reason_is_stored_nowhere_in_plain_text(case_factory, rf
 
     from accounts.roles import Role
     from audit.models import AccessEvent
+    from cases.access import break_glass_open
     from tests.factories.accounts import make_staff
-    from tests.factories.triage import make_team
-    from triage.cases.access import break_glass_open
+    from tests.factories.cases import make_team
 
     case = case_factory(team=make_team("south"))
     request = rf.post("/")

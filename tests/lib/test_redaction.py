@@ -12,10 +12,10 @@ from gunicorn.config import Config
 
 from audit.models import AccessEvent
 from config.gunicorn_conf import RedactingLogger
-from config.redaction import RedactSecretLinks, redact
+from intake import tokens
+from lib.redaction import RedactSecretLinks, redact
+from tests.factories.cases import make_case, make_intake
 from tests.factories.intake import intake_env  # noqa: F401 - a fixture
-from tests.factories.triage import make_case, make_intake
-from triage.intake import tokens
 
 TOKEN = "s3cr3t-Token_value"
 

@@ -1,8 +1,8 @@
 import pytest
 
 from tests.factories.accounts import login_verified
+from tests.factories.cases import make_case, make_team
 from tests.factories.messaging import make_conversation, make_nurse
-from tests.factories.triage import make_case, make_team
 
 
 @pytest.fixture

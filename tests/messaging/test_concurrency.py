@@ -5,11 +5,11 @@ import threading
 import pytest
 from django.db import connection
 
+from cases.models import CrisisSignal
 from messaging import scanning
 from paging.models import Page
+from tests.factories.cases import make_case, make_team
 from tests.factories.messaging import CRISIS, make_conversation, make_message
-from tests.factories.triage import make_case, make_team
-from triage.models import CrisisSignal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

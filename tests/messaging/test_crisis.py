@@ -9,12 +9,13 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
+from cases.models import Case
+from cases.opening import escalate
+from cases.targets import due_at
 from messaging import scanning, services
+from tests.factories.cases import make_case
 from tests.factories.messaging import CRISIS, make_conversation, make_message
-from tests.factories.triage import make_case
-from triage.cases.opening import escalate
-from triage.cases.targets import due_at
-from triage.models import Acuity, Case
+from triage.models import Acuity
 
 pytestmark = pytest.mark.django_db
 

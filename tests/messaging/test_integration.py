@@ -4,12 +4,12 @@ import time
 
 import pytest
 
+from cases.models import CrisisSignal
 from messaging import services
 from messaging.models import Conversation, Message
 from paging.models import Page
+from tests.factories.cases import make_case, make_team
 from tests.factories.messaging import CRISIS, HOURS
-from tests.factories.triage import make_case, make_team
-from triage.models import CrisisSignal
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,8 @@ from django.core import mail
 
 from messaging import notices, services
 from messaging.models import PatientNotice
+from tests.factories.cases import make_case, make_intake
 from tests.factories.messaging import make_conversation
-from tests.factories.triage import make_case, make_intake
 
 pytestmark = pytest.mark.django_db
 

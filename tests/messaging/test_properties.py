@@ -11,13 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from cases.models import CrisisSignal
 from messaging import assistant, scanning, services
 from messaging.bodies import body_problem
 from messaging.models import Conversation, Message
+from tests.factories.cases import make_case, make_intake, make_team
 from tests.factories.messaging import CRISIS, CRISIS_ES, DOSE, HOURS, UNKNOWN, make_nurse
-from tests.factories.triage import make_case, make_intake, make_team
 from triage import engine
-from triage.models import CrisisSignal
 
 pytestmark = pytest.mark.django_db
 

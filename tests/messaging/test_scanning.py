@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from cases.models import CrisisSignal
 from messaging import scanning, tasks
 from messaging.models import Conversation, Message
 from paging.models import Page
 from tests.factories.messaging import CRISIS, HOURS, make_message
-from triage.models import CrisisSignal
 
 pytestmark = pytest.mark.django_db
 

@@ -2,13 +2,13 @@ import dataclasses
 
 import pytest
 
+from cases.models import Case, CaseEvent, CrisisSignal
 from messaging import assistant, scripts, services
 from messaging.models import Conversation, Message
 from paging.models import Page
 from tests.factories.accounts import make_staff
 from tests.factories.messaging import CRISIS, CRISIS_ES, DOSE, HOURS, UNKNOWN
 from triage import engine
-from triage.models import Case, CaseEvent, CrisisSignal
 
 # The shipped crisis model (cm-51f198d415f4) reads these short questions as a possible
 # crisis (probability about 0.4, threshold 0.18): the nurse is paged and the assistant
@@ -35,7 +35,7 @@ def test_it_answers_hours_with_the_approved_text(case):
 
 
 def test_it_answers_in_the_conversation_language(team):
-    from tests.factories.triage import make_case, make_intake
+    from tests.factories.cases import make_case, make_intake
 
     case = make_case(intake=make_intake(team=team, language="es"))
     result = post(case, "¿Cuál es su horario?")
@@ -72,7 +72,7 @@ def test_it_says_a_person_will_answer_what_it_cannot(case):
 def test_asked_if_it_is_a_person_it_says_it_is_not_and_that_a_nurse_reads(
     team, text, language, words
 ):
-    from tests.factories.triage import make_case, make_intake
+    from tests.factories.cases import make_case, make_intake
 
     case = make_case(intake=make_intake(team=team, language=language))
 

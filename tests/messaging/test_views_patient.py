@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from audit.models import AccessEvent
+from intake import tokens
 from messaging.models import Message
 from paging.models import Page
+from tests.factories.cases import make_case, make_intake
 from tests.factories.messaging import CRISIS, DOSE, HOURS
-from tests.factories.triage import make_case, make_intake
 from triage import engine
-from triage.intake import tokens
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from audit.models import AccessEvent
 from messaging import services
 from messaging.models import Conversation, Message
 from tests.factories.accounts import login_verified, make_staff
+from tests.factories.cases import make_team
 from tests.factories.messaging import CRISIS, HOURS
-from tests.factories.triage import make_team
 
 pytestmark = pytest.mark.django_db
 

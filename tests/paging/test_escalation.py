@@ -6,12 +6,12 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import TeamMembership
+from cases.models import Case, CaseEvent
 from paging.models import EscalationStep, Notification, Page
 from paging.services import page_acknowledge, page_advance, page_raise, page_resolve
 from tests.factories.accounts import make_staff
+from tests.factories.cases import make_team
 from tests.factories.paging import make_crisis_case, make_oncall_team, make_policy
-from tests.factories.triage import make_team
-from triage.models import Case, CaseEvent
 
 pytestmark = pytest.mark.django_db
 

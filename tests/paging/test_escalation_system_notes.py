@@ -3,10 +3,10 @@ import datetime as dt
 import pytest
 import time_machine
 
+from cases.models import CaseEvent
 from paging.models import Page
 from paging.services import page_acknowledge, page_advance, page_raise
 from tests.factories.paging import make_crisis_case, make_oncall_team
-from triage.models import CaseEvent
 
 pytestmark = pytest.mark.django_db
 

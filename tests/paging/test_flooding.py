@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import Role
+from cases.models import Case, CaseEvent
 from paging.models import Notification, Page, PageCase
 from paging.services import page_advance, page_raise, page_resolve
 from paging.services import pages as pages_service
@@ -29,7 +30,6 @@ from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     valid_data,
 )
 from tests.factories.paging import make_crisis_case, make_oncall_team
-from triage.models import Case, CaseEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from paging.models import OnCallSchedule, ShiftOverride
 from paging.services.oncall import coverage_gaps, oncall_at, upcoming_shifts
 from tests.factories.accounts import make_staff
+from tests.factories.cases import make_team
 from tests.factories.paging import make_schedule
-from tests.factories.triage import make_team
 
 pytestmark = pytest.mark.django_db
 

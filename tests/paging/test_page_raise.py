@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
+from cases.models import CaseEvent
 from paging.models import EscalationStep, Page
 from paging.services import page_raise
 from tests.factories.paging import (
@@ -11,7 +12,6 @@ from tests.factories.paging import (
     make_policy,
     make_signal,
 )
-from triage.models import CaseEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,14 @@ import time_machine
 from django.urls import reverse
 
 from audit.models import AccessEvent
+from cases.models import CaseEvent
 from paging.models import AckLink, Notification, Page
 from paging.services import page_advance, page_raise
 from paging.services.links import ack_token
 from paging.services.notify import notification_send
 from tests.factories.accounts import login_verified, make_staff
+from tests.factories.cases import make_team
 from tests.factories.paging import make_crisis_case, make_oncall_team
-from tests.factories.triage import make_team
-from triage.models import CaseEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from paging.services.watch import (
     shift_confirmation_tick,
     watch_paging,
 )
+from tests.factories.cases import make_team
 from tests.factories.paging import make_crisis_case, make_oncall_team, make_schedule
-from tests.factories.triage import make_team
 from tests.paging.receivers import PingReceiver
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from intake import spamguard
+from intake.models import Intake
 from tests.factories.intake import form_token, give_consent, intake_env, step_url  # noqa: F401
-from triage.intake import spamguard
-from triage.models import Intake
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("intake_env")]
 

@@ -23,6 +23,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AccessEvent
+from cases.models import Case
+from intake import views as intake_views
 from messaging.models import PatientNotice
 from messaging.notices import notice_send
 from paging.models import Notification, Page
@@ -32,8 +34,6 @@ from tests.factories.accounts import STAFF_PASSWORD, confirmed_totp_device, curr
 from tests.factories.intake import intake_env, post, step_url  # noqa: F401 - fixture
 from tests.factories.paging import make_oncall_team, make_webhook
 from tests.paging.receivers import WebhookReceiver
-from triage.intake import views as intake_views
-from triage.models import Case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env")]
 

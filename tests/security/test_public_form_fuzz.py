@@ -15,16 +15,16 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from intake import tokens
+from intake.forms import StatusContactForm
+from intake.models import Intake
 from messaging.models import Message
 from paging.models import Page
 from paging.services import page_raise
 from tests.factories.accounts import STAFF_PASSWORD, confirmed_totp_device, make_staff
+from tests.factories.cases import make_case, make_intake
 from tests.factories.intake import intake_env  # noqa: F401 - fixture
 from tests.factories.paging import make_crisis_case, make_oncall_team
-from tests.factories.triage import make_case, make_intake
-from triage.intake import tokens
-from triage.intake.forms import StatusContactForm
-from triage.models import Intake
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("intake_env", "open_limits")]
 

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from intake.models import Intake
 from tests.factories.intake import fill_draft, intake_env, submit  # noqa: F401 - fixture
-from triage.models import Intake
 
 
 def _closed_port() -> int:

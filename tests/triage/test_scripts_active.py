@@ -6,7 +6,7 @@ import pytest
 
 from accounts.roles import Role
 from tests.factories.accounts import make_staff
-from tests.factories.triage import make_team
+from tests.factories.cases import make_team
 from triage import engine
 from triage.scripts import active, services
 

@@ -3,11 +3,12 @@ import copy
 import pytest
 
 from accounts.roles import Role
+from cases.models import TriageResult
+from cases.opening import case_open_from_intake
 from tests.factories.accounts import make_staff
-from tests.factories.triage import make_intake, make_team
+from tests.factories.cases import make_intake, make_team
 from triage import engine
-from triage.cases.opening import case_open_from_intake
-from triage.models import TriageResult, TriageScript
+from triage.models import TriageScript
 from triage.scripts import services
 from triage.scripts.services import ScriptLifecycleError
 

@@ -5,10 +5,10 @@ import pytest
 from django.core.management import call_command
 
 from accounts.roles import Role
+from cases.opening import case_open_from_intake
 from tests.factories.accounts import make_staff
-from tests.factories.triage import make_intake, make_team
+from tests.factories.cases import make_intake, make_team
 from triage import engine
-from triage.cases.opening import case_open_from_intake
 from triage.scripts import services
 from triage.scripts.shadow import shadow_run
 

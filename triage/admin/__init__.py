@@ -1,3 +1,3 @@
 """Admin registrations of the triage app, one module per capability."""
 
-from triage.admin import crisis_models, intake, scripts  # noqa: F401
+from triage.admin import crisis_models, scripts  # noqa: F401

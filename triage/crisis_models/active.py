@@ -83,6 +83,12 @@ def health() -> dict:
     return {"ok": error is None, **({"error": error} if error else {})}
 
 
+def health_check() -> dict:
+    """The /healthz check: loads the active model, so a broken artifact shows at once."""
+    active_model()
+    return health()
+
+
 def warm() -> None:
     """Load the active model now (process start), so the first scan does not wait."""
     _, model = active_model()

@@ -17,9 +17,9 @@ from typing import Any
 
 from audit.models import AccessEvent
 from audit.services import record_access
-from triage import phi
+from cases.models import CrisisSignal
+from lib import phi
 from triage.engine.deidentify import deidentify
-from triage.models import CrisisSignal
 
 AAD = b"crisis-model-labels"
 
@@ -75,7 +75,7 @@ def export_labels(*, out: Path, since: str | None = None, actor=None) -> int:
     record_access(
         actor=actor,
         action=AccessEvent.Action.EXPORT,
-        object_type="triage.crisissignal",
+        object_type="cases.crisissignal",
         reason="crisis model labels export (de-identified)",
         details={"rows": len(rows), "since": since or ""},
     )

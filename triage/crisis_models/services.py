@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from audit.services import record_access
+from intake.models import Intake
 from triage import engine
 from triage.crisis_models import active, corpus
 from triage.crisis_models.report import evaluate_rows, reliability_png
 from triage.models import CrisisModel as Record
-from triage.models import Intake
 
 # The floors of issue 14, checked at approval and by the CI guard.
 FLOORS = {

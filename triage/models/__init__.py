@@ -1,34 +1,7 @@
-"""Triage models, one module per capability; imported here so Django finds them."""
+"""Models of what governs the triage engine: scripts and crisis models."""
 
-from triage.models.cases import (
-    AcuityOverride,
-    BreakGlassAccess,
-    Case,
-    CaseEvent,
-    CrisisSignal,
-    TriageResult,
-)
 from triage.models.choices import Acuity, Language
-from triage.models.consent import Consent, ConsentDocument
-from triage.models.crisis_models import CrisisModel, CrisisScan
-from triage.models.health import WorkerHeartbeat
-from triage.models.intake import Intake
+from triage.models.crisis_models import CrisisModel
 from triage.models.scripts import TriageScript
 
-__all__ = [
-    "Acuity",
-    "AcuityOverride",
-    "BreakGlassAccess",
-    "Case",
-    "CaseEvent",
-    "Consent",
-    "ConsentDocument",
-    "CrisisModel",
-    "CrisisScan",
-    "CrisisSignal",
-    "Intake",
-    "Language",
-    "TriageResult",
-    "TriageScript",
-    "WorkerHeartbeat",
-]
+__all__ = ["Acuity", "CrisisModel", "Language", "TriageScript"]

@@ -73,32 +73,3 @@ class CrisisModel(models.Model):
             if self.created_at
             else (f"crisis model {self.number}")
         )
-
-
-class CrisisScan(models.Model):
-    """What the lexicon and the model each said about one text, on every scan.
-
-    Holds no patient text: rule ids, the model's probability, its version and threshold.
-    """
-
-    class Source(models.TextChoices):
-        INTAKE = "intake", _("Intake free text")
-        MESSAGE = "message", _("Patient message")
-
-    case = models.ForeignKey("triage.Case", on_delete=models.CASCADE, related_name="crisis_scans")
-    source = models.CharField(max_length=8, choices=Source.choices)
-    source_id = models.CharField(max_length=64)
-    scan = models.CharField(max_length=16)  # "inline" or "record"
-    lexicon_rule_ids = models.JSONField(default=list)
-    model_version = models.CharField(max_length=40, blank=True)
-    model_probability = models.FloatField(null=True, blank=True)
-    model_threshold = models.FloatField(null=True, blank=True)
-    crisis = models.BooleanField()
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["created_at"]
-        indexes = [models.Index(fields=["case", "source"])]
-
-    def __str__(self) -> str:
-        return f"scan of {self.source} {self.source_id}"

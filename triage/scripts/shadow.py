@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cases.models import Case
+from cases.opening import intake_facts
 from triage import engine
-from triage.cases.opening import intake_facts
-from triage.models import Case, TriageScript
+from triage.models import TriageScript
 
 
 @dataclass(frozen=True)

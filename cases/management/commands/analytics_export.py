@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from triage.analytics.export import export_analytics
+from cases.analytics.export import export_analytics
 
 
 class Command(BaseCommand):

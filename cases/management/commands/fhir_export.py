@@ -12,8 +12,8 @@ from django.db import transaction
 
 from audit.models import AccessEvent
 from audit.services import record_access
-from triage.fhir.bundle import case_bundle
-from triage.models import Case
+from cases.fhir.bundle import case_bundle
+from cases.models import Case
 
 
 class Command(BaseCommand):
@@ -60,7 +60,7 @@ class Command(BaseCommand):
                     record_access(
                         actor=actor,
                         action=AccessEvent.Action.EXPORT,
-                        object_type="triage.case",
+                        object_type="cases.case",
                         object_id=str(row.pk),
                         patient_ref=row.reference,
                         reason="FHIR export (manage.py fhir_export)",

@@ -15,8 +15,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from triage import phi
-from triage.fields import EncryptedMixin, Sealed
+from lib import phi
+from lib.fields import EncryptedMixin, Sealed
 
 
 def encrypted_fields(model) -> list:

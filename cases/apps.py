@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = _("Cases")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from cases.models import AcuityOverride, BreakGlassAccess, Case, CrisisSignal
+        from lib.history import register_change_history
+
+        register_change_history(Case, AcuityOverride, CrisisSignal, BreakGlassAccess)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntakeConfig(AppConfig):
+    name = "intake"
+    verbose_name = _("Intake")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from intake.models import Consent, ConsentDocument, Intake
+        from lib.history import register_change_history
+
+        register_change_history(ConsentDocument, Consent, Intake)
