@@ -27,6 +27,7 @@ test: $(VENV)/.dev
 	$(BIN)/python tests/ensure_services.py $(TEST_DATABASE_URL) $(TEST_BROKER_URL)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) TRIAGE_ENV=test \
 		$(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) TRIAGE_ENV=test \
