@@ -28,7 +28,8 @@ from triage.paging.channels import DeliveryError, Message, PermanentDeliveryErro
 # Twilio's timestamps and ours come from different clocks: a message created up to
 # this much before the notification row still counts as this notification's.
 CLOCK_SKEW = dt.timedelta(seconds=60)
-LOOKBACK_MESSAGES = 20
+# One page of the latest messages from the team's number (Twilio allows up to 1,000).
+LOOKBACK_MESSAGES = 100
 
 # Twilio error codes worth a plain explanation in the notification's error column.
 KNOWN_ERRORS = {
@@ -105,17 +106,23 @@ def _unreachable(exc: requests.RequestException) -> DeliveryError:
 
 
 def already_sent(client: Client, account: TwilioAccount, message: Message, since) -> str:
-    """The id of a message with this text sent to this number since ``since``, or ""."""
+    """The id of a message with this text sent to this number since ``since``, or "".
+
+    Filtered by the team's number only, and by recipient here: a ``To`` filter would put
+    the nurse's number in the URL, which HTTP libraries log at DEBUG.
+    """
     recent = client.messages.list(
-        to=message.address,
-        from_=account.from_number,
-        limit=LOOKBACK_MESSAGES,
-        page_size=LOOKBACK_MESSAGES,
+        from_=account.from_number, limit=LOOKBACK_MESSAGES, page_size=LOOKBACK_MESSAGES
     )
     for sent in recent:
         created = sent.date_created
-        # A trial account prefixes the text, hence "in" rather than "==".
-        if created and created >= since - CLOCK_SKEW and message.text in (sent.body or ""):
+        if (
+            sent.to == message.address
+            and created
+            and created >= since - CLOCK_SKEW
+            # A trial account prefixes the text, hence "in" rather than "==".
+            and message.text in (sent.body or "")
+        ):
             return sent.sid or ""
     return ""
 
