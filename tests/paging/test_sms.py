@@ -10,8 +10,10 @@ import logging
 import socket
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories.accounts import login_verified
 from tests.factories.paging import (
     TEST_ACCOUNT_SID,
     TEST_AUTH_TOKEN,
@@ -339,3 +341,30 @@ def test_the_token_and_number_are_sealed_at_rest():
     assert token.startswith("phi1:") and TEST_AUTH_TOKEN not in token
     assert phone.startswith("phi1:") and "0102030" not in phone
     assert SmsAccount.objects.get(team=team).auth_token == TEST_AUTH_TOKEN
+
+
+def test_the_page_lists_the_sms_with_its_time_and_without_the_number(twilio, client):
+    team, nurse, _ = _sms_team()
+    page = _paged(team)
+    n = _sms(page)
+    notification_send(notification_id=n.pk)
+    n.refresh_from_db()
+    login_verified(client, nurse)
+
+    html = client.get(reverse("console:paging:page_detail", args=[page.pk])).content.decode()
+
+    row = next(r for r in html.split("<tr>") if "<td>SMS</td>" in r)
+    assert str(nurse) in row and "Sent" in row
+    assert timezone.localtime(n.sent_at).strftime("%H:%M:%S") in row
+    assert "0102030" not in html
+
+
+def test_production_refuses_to_start_with_a_stand_in_for_twilio():
+    from tests.config.test_settings import SAFE_PRODUCTION_ENV, run_manage
+
+    env = {**SAFE_PRODUCTION_ENV, "PAGING_SMS_API_BASE_URL": "http://127.0.0.1:9"}
+
+    result = run_manage(env, "check")
+
+    assert result.returncode != 0
+    assert "PAGING_SMS_API_BASE_URL is for tests only" in result.stderr
