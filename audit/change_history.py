@@ -42,6 +42,7 @@ CONFIGURATION_MODELS = frozenset(
         "paging.rotationmember",
         "paging.shiftoverride",
         "paging.webhookendpoint",
+        "paging.smsaccount",
     }
 )
 

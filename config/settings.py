@@ -396,6 +396,11 @@ PAGING_FALLBACK_EMAILS = env.list("PAGING_FALLBACK_EMAILS", default=[])
 _DEV_PAGING_WEBHOOK_SECRET = "dev-only-paging-webhook-secret"  # noqa: S105
 PAGING_WEBHOOK_SECRET = env.str("PAGING_WEBHOOK_SECRET", default=_DEV_PAGING_WEBHOOK_SECRET)
 PAGING_WEBHOOK_TIMEOUT = env.float("PAGING_WEBHOOK_TIMEOUT", default=5.0)
+# SMS (Twilio, per team in the admin): seconds per API request; a retry makes two (a
+# look-up, then the send), so keep twice this under PAGING_SEND_LEASE_SECONDS.
+PAGING_SMS_TIMEOUT = env.float("PAGING_SMS_TIMEOUT", default=10.0)
+# Empty: Twilio itself. Only for a stand-in of the API (tests, staging).
+PAGING_SMS_API_BASE_URL = env.str("PAGING_SMS_API_BASE_URL", default="")
 # A send not finished within the lease is handed out again (same Idempotency-Key).
 PAGING_SEND_LEASE_SECONDS = env.int("PAGING_SEND_LEASE_SECONDS", default=30)
 PAGING_REDISPATCH_AFTER_SECONDS = env.int("PAGING_REDISPATCH_AFTER_SECONDS", default=10)
@@ -545,6 +550,8 @@ def _refuse_unsafe_production_settings() -> None:
         problems.append("PHI_INDEX_KEY must be set to your own key (see .env.example).")
     if PAGING_WEBHOOK_SECRET == _DEV_PAGING_WEBHOOK_SECRET:
         problems.append("PAGING_WEBHOOK_SECRET must be set to your own secret.")
+    if PAGING_SMS_API_BASE_URL:
+        problems.append("PAGING_SMS_API_BASE_URL is for tests only: leave it empty.")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS must list the host names the console is served on.")
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

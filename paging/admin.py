@@ -126,3 +126,7 @@ class ShiftConfirmationAdmin(ReadOnlyAdmin):
     list_display = ["user", "schedule", "shift_starts_at", "confirmed_at", "supervisor_warned_at"]
     list_filter = ["schedule__team"]
     verbose_name = _("shift confirmation")
+
+
+# SMS accounts and paging phone numbers: their own module, registered on import.
+from paging import admin_sms  # noqa: E402, F401

@@ -31,3 +31,9 @@ class PagingConfig(AppConfig):
         ):
             if not auditlog.contains(model):
                 auditlog.register(model)
+        # Sealed fields stay out: auditlog keeps values in clear (the token, a number).
+        from paging.models import PagingPhone, SmsAccount
+
+        for model, sealed in ((SmsAccount, ["auth_token"]), (PagingPhone, ["phone"])):
+            if not auditlog.contains(model):
+                auditlog.register(model, exclude_fields=sealed)

@@ -10,6 +10,11 @@ class DeliveryError(Exception):
     """The channel could not deliver; the notification is retried with backoff."""
 
 
+class PermanentDeliveryError(DeliveryError):
+    """The provider refused the message for good (an invalid number, a rejected account):
+    retrying cannot help, so the notification fails at once and escalation goes on."""
+
+
 @dataclass(frozen=True)
 class Message:
     """What is sent. Never PHI: a case reference, a team name and links."""

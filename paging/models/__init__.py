@@ -9,6 +9,7 @@ from paging.models.schedules import (
     ShiftConfirmation,
     ShiftOverride,
 )
+from paging.models.sms import PagingPhone, SmsAccount
 
 __all__ = [
     "AckLink",
@@ -18,8 +19,10 @@ __all__ = [
     "OnCallSchedule",
     "Page",
     "PageCase",
+    "PagingPhone",
     "RotationMember",
     "ShiftConfirmation",
     "ShiftOverride",
+    "SmsAccount",
     "WebhookEndpoint",
 ]

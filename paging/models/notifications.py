@@ -43,6 +43,7 @@ class Notification(models.Model):
         EMAIL = "email", _("E-mail")
         WEBHOOK = "webhook", _("Webhook")
         CONSOLE = "console", _("Console alert")
+        SMS = "sms", _("SMS")
 
     class Kind(models.TextChoices):
         PAGE = "page", _("Page")
@@ -83,7 +84,9 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     address = models.CharField(
-        max_length=500, blank=True, help_text=_("E-mail address or webhook URL.")
+        max_length=500,
+        blank=True,
+        help_text=_("E-mail address, webhook URL, or the last digits of an SMS number."),
     )
     fallback = models.BooleanField(default=False)
     ack_link = models.ForeignKey(

@@ -71,6 +71,8 @@ class EscalationStep(models.Model):
     notify_email = models.BooleanField(_("e-mail"), default=True)
     notify_webhook = models.BooleanField(_("webhook (SMS, voice, chat)"), default=True)
     notify_console = models.BooleanField(_("console alert"), default=True)
+    # Only where the team has an SMS account and the person a paging phone number.
+    notify_sms = models.BooleanField(_("SMS"), default=True)
 
     class Meta:
         ordering = ["policy", "position"]
@@ -93,5 +95,6 @@ class EscalationStep(models.Model):
             ("email", self.notify_email),
             ("webhook", self.notify_webhook),
             ("console", self.notify_console),
+            ("sms", self.notify_sms),
         ]
         return [name for name, on in chosen if on]

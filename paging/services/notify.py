@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from paging.channels import DeliveryError, Message
+from paging.channels import DeliveryError, Message, PermanentDeliveryError
 from paging.channels import console as console_channel
 from paging.channels import email as email_channel
 from paging.channels import webhook as webhook_channel
 from paging.models import Notification, Page
-from paging.services import links
+from paging.services import links, sms
 from paging.services.dispatch import enqueue_now
 
 logger = logging.getLogger(__name__)
@@ -161,9 +161,15 @@ def notification_send(*, notification_id) -> str:
         fenced.update(status=Notification.Status.SKIPPED, lease_until=None)
         return Notification.Status.SKIPPED
     try:
-        provider_id = CHANNELS[n.channel](_message(n))
+        if n.channel == Notification.Channel.SMS:
+            # SMS needs the team's provider account, not only the message.
+            provider_id = sms.notification_deliver_sms(n)
+        else:
+            provider_id = CHANNELS[n.channel](_message(n))
     except DeliveryError as exc:
-        return _record_failure(n, fenced, str(exc))
+        return _record_failure(
+            n, fenced, str(exc), permanent=isinstance(exc, PermanentDeliveryError)
+        )
     now = timezone.now()
     fenced.update(
         status=Notification.Status.SENT,
@@ -187,10 +193,12 @@ def notifications_send_now(notification_ids) -> None:
         notification_send(notification_id=pk)
 
 
-def _record_failure(n: Notification, fenced, error: str) -> str:
+def _record_failure(n: Notification, fenced, error: str, permanent: bool = False) -> str:
     logger.warning("paging: %s notification %s attempt %s failed: %s", n.channel, n.pk,
                    n.attempt, error[:200])  # fmt: skip
-    if n.attempt >= settings.PAGING_MAX_ATTEMPTS:
+    # A permanent refusal (an invalid number) fails at once; escalation does not wait
+    # for it, the page's next step runs on its own schedule.
+    if permanent or n.attempt >= settings.PAGING_MAX_ATTEMPTS:
         fenced.update(status=Notification.Status.FAILED, error=error[:500], lease_until=None)
         return Notification.Status.FAILED
     delay = backoff_seconds(n.attempt)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, CrisisSignal
 from paging.models import AckLink, Notification, Page, PageCase, WebhookEndpoint
-from paging.services import grouping
+from paging.services import grouping, sms
 from paging.services import policy as policies
 from paging.services.dispatch import enqueue_after_commit
 
@@ -148,11 +148,18 @@ def _create_notifications(page: Page, step_no: int, step: dict, now) -> list[str
         | WebhookEndpoint.objects.filter(is_active=True, team=page.team)
     )
     prefix = f"page:{page.pk}:{page.cycle}:{step_no}"
+    step_channels = step.get("channels", policies.ALL_CHANNELS)
+    # {user id: last digits}: only when the team has an SMS account and the step texts.
+    sms_digits = (
+        sms.sms_recipients(page.team, [r.user for r in recipients])
+        if Notification.Channel.SMS in step_channels
+        else {}
+    )
     rows: list[Notification] = []
     for recipient in recipients:
         link = AckLink(page=page, user=recipient.user)
         targets: list[tuple[str, str, str]] = []
-        for channel in step.get("channels", policies.ALL_CHANNELS):
+        for channel in step_channels:
             if channel == Notification.Channel.EMAIL and recipient.email:
                 targets.append((channel, recipient.email, f"{prefix}:email:{recipient.key}"))
             elif channel == Notification.Channel.CONSOLE and recipient.user is not None:
@@ -162,6 +169,10 @@ def _create_notifications(page: Page, step_no: int, step: dict, now) -> list[str
                     (channel, ep.url, f"{prefix}:webhook{ep.pk}:{recipient.key}")
                     for ep in endpoints
                 )
+            elif channel == Notification.Channel.SMS and recipient.user is not None:
+                digits = sms_digits.get(recipient.user.pk)
+                if digits:  # the number itself stays sealed in PagingPhone
+                    targets.append((channel, f"…{digits}", f"{prefix}:sms:{recipient.key}"))
         rows += [
             Notification(
                 attempt_key=key,

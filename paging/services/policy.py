@@ -13,7 +13,7 @@ from accounts.roles import Role
 from paging.models import EscalationPolicy, EscalationStep, OnCallSchedule
 from paging.services import oncall
 
-ALL_CHANNELS = ["email", "webhook", "console"]
+ALL_CHANNELS = ["email", "webhook", "console", "sms"]
 
 # Used when a team has no active policy: a page must never go nowhere.
 DEFAULT_STEPS = [

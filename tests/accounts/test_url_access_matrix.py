@@ -379,6 +379,9 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "paging.page": _ADMINS_AND_AUDITORS,
     "paging.notification": _ADMINS_AND_AUDITORS,
     "paging.shiftconfirmation": _ADMINS_AND_AUDITORS,
+    # SMS: a provider secret and staff phone numbers, for the administrators alone.
+    "paging.smsaccount": _ADMINS,
+    "paging.pagingphone": _ADMINS,
     "messaging.conversation": _ADMINS_AND_AUDITORS,
     "messaging.patientnotice": _ADMINS_AND_AUDITORS,
 }

@@ -13,7 +13,9 @@ from paging.models import (
     EscalationPolicy,
     EscalationStep,
     OnCallSchedule,
+    PagingPhone,
     RotationMember,
+    SmsAccount,
     WebhookEndpoint,
 )
 from tests.factories.accounts import make_staff
@@ -100,3 +102,20 @@ def make_oncall_team(slug: str = "north"):
 
 def make_webhook(url: str, team: Team | None = None) -> WebhookEndpoint:
     return WebhookEndpoint.objects.create(name="gateway", url=url, team=team)
+
+
+TEST_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+TEST_AUTH_TOKEN = "f3c1d2e4a5b6978812345678abcdef90"  # the stand-in's only
+
+
+def make_sms_account(team: Team, from_number: str = "+15550100000", **fields) -> SmsAccount:
+    fields.setdefault("account_sid", TEST_ACCOUNT_SID)
+    fields.setdefault("auth_token", TEST_AUTH_TOKEN)
+    return SmsAccount.objects.create(team=team, from_number=from_number, **fields)
+
+
+def make_paging_phone(user, number: str = "+15550102030", **fields) -> PagingPhone:
+    phone = PagingPhone(user=user, **fields)
+    phone.set_phone(number)
+    phone.save()
+    return phone

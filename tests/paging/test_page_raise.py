@@ -59,7 +59,7 @@ def test_it_freezes_the_policy_so_a_later_edit_does_not_change_the_page():
     page.refresh_from_db()
     assert page.policy_snapshot["steps"] == [
         {"delay": 0, "target": "primary", "user_id": None,
-         "channels": ["email", "webhook", "console"]}
+         "channels": ["email", "webhook", "console", "sms"]}
     ]  # fmt: skip
     assert page.policy_snapshot["ack_timeout"] == 15 * 60
 
