@@ -140,11 +140,6 @@ def accesses_for(object_type: str, object_id: Any) -> QuerySet[AccessEvent]:
     )
 
 
-def accesses_for_patient(patient_ref: str) -> QuerySet[AccessEvent]:
-    """Every recorded access under one pseudonymous patient reference, newest first."""
-    return AccessEvent.objects.filter(patient_ref=patient_ref).order_by("-sequence")
-
-
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool

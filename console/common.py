@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from django.apps import apps
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def paging_enabled() -> bool:
     """The paging app (pages, on-call, in-console alerts) is optional to the console."""
     return apps.is_installed("paging")
-
-
-@cache
-def template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def is_htmx(request: HttpRequest) -> bool:
