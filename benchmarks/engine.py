@@ -1,79 +1,71 @@
-"""Benchmark the triage engine on one core.
+"""Benchmark the triage engine per message, on one core, on real varied messages.
 
-Prints how many 500-character messages the crisis scan handles per second (a mix of
-benign and crisis text, English and Spanish), the p50/p95 time of the crisis model on
-one message (with its explanation, as the scan of record runs it) and of the whole crisis
-decision (lexicon + model), on the validation split's real messages and on 500-character
-ones, and the mean and p95 time to triage a whole intake with the model (four screeners
-+ two free texts + rules). Targets: model p95 <= 2 ms, lexicon + model p95 <= 5 ms per
-message, intake p95 < 5 ms.
+The messages are every row of the evaluation sets in tests/data (crisis_dev, crisis_eval,
+crisis_holdout_2, crisis_holdout_3) and of the crisis corpus's validation split: short
+chat lines and long letters, English, Spanish and both mixed, benign and crisis. Prints,
+per message:
 
-Times are CPU time of this thread (time.thread_time), so the figures mean "per core" even
-when other processes share the machine; on an idle machine wall time is the same.
+* intake triage: a whole intake with the crisis model (four screeners with seeded
+  answers, the message and the next one as its two free texts, the script's rules),
+  p50/p95/p99;
+* crisis scan + model: the lexicon scan and the model's score (with its explanation, as
+  the scan of record runs it), p50/p95/p99;
 
-    .venv/bin/python benchmarks/engine.py           # report
-    .venv/bin/python benchmarks/engine.py --check   # also exit 1 if a target is missed
+and the time to compile the default script's lexicon from its document. Targets (issue
+19): intake triage p99 <= 50 ms, crisis scan + model p95 <= 5 ms per message.
+
+Times are CPU time of this thread (time.thread_time) with the process pinned to one CPU,
+so the figures mean "per core" even when other processes share the machine.
+
+    .venv/bin/python benchmarks/engine.py             # report
+    .venv/bin/python benchmarks/engine.py --check     # also exit 1 if a target is missed
+    .venv/bin/python benchmarks/engine.py --repeat 3  # time every message 3 times
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import random
-import statistics
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from triage.crisis_models.corpus import load_split
-from triage.engine import CrisisModel, IntakeFacts, default_script, scan, triage
+from triage.engine import CrisisModel, IntakeFacts, Script, default_script, scan, triage
 from triage.engine.crisis_model import SHIPPED_MODEL_PATH
+from triage.engine.evaluation import load_cases
 
-MESSAGE_LENGTH = 500
-CRISIS_SHARE = 0.2  # intake messages are mostly benign; crisis ones take the slow path
-
-BENIGN = [
-    "I have been feeling tired and low for a few months and my sleep is all over the place.",
-    "Work has been stressful and I would like to talk to someone about managing anxiety.",
-    "Can I get an appointment next week? I am free most mornings before ten.",
-    "My insurance changed in January, do I need a new referral from my doctor?",
-    "This homework is killing me and I'm dying to see my friends this weekend.",
-    "I'm not suicidal, I just need help with panic attacks on the bus.",
-    "Me siento ansiosa y duermo mal desde que cambié de trabajo.",
-    "¿Puedo cambiar mi cita al jueves por la tarde? Trabajo en las mañanas.",
-    "Me muero de risa con mis hijos pero últimamente estoy muy cansada.",
-    "My daughter has ADHD and we want to ask about therapy options for teens.",
-]
-CRISIS = [
-    "Honestly I want to kill myself, I have been thinking about it every night.",
-    "i took all my sleeping pills an hour ago and i feel really weird",
-    "Ya no quiero vivir, tengo todo listo para esta noche.",
-    "My husband hits me when he drinks and I'm scared to go home.",
-    "k i l l myself tonight, I mean it",
-    "Mi hermano dice que se quiere matar y no sé qué hacer.",
-]
+ROOT = Path(__file__).resolve().parent.parent
+SETS = (
+    *sorted((ROOT / "tests" / "data").glob("crisis_*.jsonl")),
+    *sorted((ROOT / "data" / "crisis" / "validation").glob("*.jsonl")),
+)
+INTAKE_P99_TARGET = 50e-3
+SCAN_MODEL_P95_TARGET = 5e-3
 
 
-def message(rng: random.Random, crisis: bool) -> str:
-    parts: list[str] = []
-    if crisis:
-        parts.append(rng.choice(CRISIS))
-    while sum(len(p) + 1 for p in parts) < MESSAGE_LENGTH:
-        parts.insert(rng.randrange(len(parts) + 1), rng.choice(BENIGN))
-    return " ".join(parts)[:MESSAGE_LENGTH]
+def messages() -> list[str]:
+    return [row["text"] for path in SETS for row in load_cases(path)]
 
 
-def bench_scan(rng: random.Random, n: int = 20_000) -> tuple[float, float]:
-    msgs = [message(rng, rng.random() < CRISIS_SHARE) for _ in range(2_000)]
-    flagged = sum(1 for m in msgs if scan(m))  # also warms the lexicon cache
-    start = time.thread_time()
-    for i in range(n):
-        scan(msgs[i % len(msgs)])
-    elapsed = time.thread_time() - start
-    return n / elapsed, flagged / len(msgs)
+def percentile(times: Sequence[float], q: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
-def random_facts(rng: random.Random) -> IntakeFacts:
+def timed(work: Callable[[], object], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.thread_time()
+        work()
+        times.append(time.thread_time() - start)
+    return times
+
+
+def intake(rng: random.Random, texts: tuple[str, str]) -> IntakeFacts:
     asq = [rng.choice(["no", "no", "no", "yes"]) for _ in range(4)]
     cssrs_q2 = rng.choice(["no", "no", "yes"])
     return IntakeFacts(
@@ -86,75 +78,66 @@ def random_facts(rng: random.Random) -> IntakeFacts:
             *([rng.choice(["no", "yes"]) for _ in range(3)] if cssrs_q2 == "yes" else [None] * 3),
             rng.choice(["no", "no", "yes_over_3_months", "yes_within_3_months"]),
         ],
-        free_text=(message(rng, rng.random() < CRISIS_SHARE), rng.choice(BENIGN)),
-        language=rng.choice(["en", "es"]),
+        free_text=texts,
     )
 
 
-def percentiles(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return times[len(times) // 2], times[int(len(times) * 0.95)]
-
-
-def bench_model(model: CrisisModel, texts: list[str]) -> tuple[tuple, tuple]:
-    """p50/p95 of the model alone and of lexicon + model, per message (seconds)."""
-    script = default_script()
-    for text in texts[:50]:
-        model.score(text)
-    alone, both = [], []
-    for text in texts:
-        start = time.thread_time()
-        model.score(text)
-        middle = time.thread_time()
-        scan(text, script)
-        alone.append(middle - start)
-        both.append(time.thread_time() - start)
-    return percentiles(alone), percentiles(both)
-
-
-def bench_triage(rng: random.Random, model: CrisisModel, n: int = 3_000) -> tuple[float, float]:
-    script = default_script()
-    facts = [random_facts(rng) for _ in range(n)]
-    triage(facts[0], script, model)
-    times = []
-    for f in facts:
-        start = time.thread_time()
-        triage(f, script, model)
-        times.append(time.thread_time() - start)
-    return statistics.fmean(times), percentiles(times)[1]
+def compile_time() -> float:
+    """CPU seconds to validate and compile the default script from its document."""
+    document = default_script().to_dict()
+    start = time.thread_time()
+    Script.from_dict(document)
+    return time.thread_time() - start
 
 
 def main() -> int:
-    rng = random.Random(20251123)
-    start = time.perf_counter()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument("--repeat", type=int, default=1, help="times each message is timed")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+    texts = messages()
+    script = default_script()
     model = CrisisModel.from_bytes(SHIPPED_MODEL_PATH.read_bytes())
-    loaded = time.perf_counter() - start
-    per_second, flagged = bench_scan(rng)
-    validation = [row["text"] for row in load_split("validation")]
-    long_texts = [message(rng, rng.random() < CRISIS_SHARE) for _ in range(2_000)]
-    (m50, m95), (b50, b95) = bench_model(model, validation)
-    (l50, l95), (lb50, lb95) = bench_model(model, long_texts)
-    mean, p95 = bench_triage(rng, model)
+    compiled_in = compile_time()
+    for text in texts[:50]:  # warm caches as a running worker has them
+        scan(text, script)
+        model.score(text)
+
+    rng = random.Random(20261206)
+    facts = [intake(rng, (text, texts[(i + 1) % len(texts)])) for i, text in enumerate(texts)]
+    scan_model: list[float] = []
+    intake_times: list[float] = []
+    for text, fact in zip(texts, facts, strict=True):
+        scan_model += timed(lambda t=text: (scan(t, script), model.score(t)), args.repeat)
+        intake_times += timed(lambda f=fact: triage(f, script, model), args.repeat)
 
     def ms(x: float) -> str:
-        return f"{x * 1e3:.3f} ms"
+        return f"{x * 1e3:.2f} ms"
 
-    print(
-        f"crisis model {model.version}: {model.vocabulary_size:,} terms, loaded in {loaded:.2f} s"
+    def line(name: str, times: list[float]) -> str:
+        qs = ", ".join(f"p{int(q * 100)} {ms(percentile(times, q))}" for q in (0.5, 0.95, 0.99))
+        return f"  {name:<22} {qs}, max {ms(max(times))}"
+
+    lengths = sorted(len(t) for t in texts)
+    print(f"messages: {len(texts):,} from {len(SETS)} sets (tests/data crisis_*, validation split)")
+    print(f"  length p50 {percentile(lengths, 0.5)}, max {lengths[-1]} characters")
+    print(f"crisis model {model.version}; lexicon compiled in {compiled_in:.2f} s")
+    print(f"per message, one core, CPU time ({args.repeat} timing(s) each):")
+    print(line("intake triage", intake_times))
+    print(line("crisis scan + model", scan_model))
+    ok = (
+        percentile(intake_times, 0.99) <= INTAKE_P99_TARGET
+        and percentile(scan_model, 0.95) <= SCAN_MODEL_P95_TARGET
     )
     print(
-        f"lexicon scan: {per_second:,.0f} messages/s on one core ({MESSAGE_LENGTH}-char messages,"
+        f"targets (intake triage p99 <= {ms(INTAKE_P99_TARGET)}, "
+        f"crisis scan + model p95 <= {ms(SCAN_MODEL_P95_TARGET)}):",
+        "met" if ok else "NOT met",
     )
-    print(f"             {CRISIS_SHARE:.0%} with crisis text; {flagged:.0%} flagged)")
-    print(f"validation split ({len(validation)} real messages), per message:")
-    print(f"  model p50 {ms(m50)}, p95 {ms(m95)};  lexicon + model p50 {ms(b50)}, p95 {ms(b95)}")
-    print(f"{MESSAGE_LENGTH}-character messages ({len(long_texts)}), per message:")
-    print(f"  model p50 {ms(l50)}, p95 {ms(l95)};  lexicon + model p50 {ms(lb50)}, p95 {ms(lb95)}")
-    print(f"triage of a whole intake with the model: mean {ms(mean)}, p95 {ms(p95)}")
-    ok = max(m95, l95) <= 2e-3 and max(b95, lb95) <= 5e-3 and p95 < 5e-3
-    print("targets (model p95 <= 2 ms, lexicon + model p95 <= 5 ms, intake p95 < 5 ms):",
-          "met" if ok else "NOT met")  # fmt: skip
-    return 0 if ok or "--check" not in sys.argv else 1
+    return 0 if ok or not args.check else 1
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ from triage.engine import (
     scan,
     triage,
 )
-from triage.engine.normalize import key_prefixes
+from triage.engine.crisis import _NEXT_TOKEN, _start_words
+from triage.engine.keys import is_common
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -68,23 +69,24 @@ def test_it_maps_normalized_spans_inside_the_original(text):
         assert 0 <= a < b <= len(text)
 
 
-# Every index key set of every rule must hold for any text the rule matches, or the rule
-# could be skipped on a message it matches: generate matches and check.
-RULES = [r for r in default_script().compiled_lexicon.rules]
+# The scan tries a rule only where a word it starts with (and, after a common word, its
+# second word) is in the text: generate matches and check every one is found that way.
+RULES = [r for r in default_script().compiled_lexicon.rules if r.start is not None]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
-def test_its_index_keys_hold_for_every_match(data):
+def test_every_match_starts_with_a_start_word_of_its_rule(data):
     rule = data.draw(st.sampled_from(RULES))
     source = rule.regex.pattern.removeprefix(r"\b").removesuffix(r"(?!\w)")
     text = data.draw(st.from_regex(re.compile(source), fullmatch=True))
-    prefixes = key_prefixes(text)
-    for required in rule.keys:
-        assert required & prefixes, (rule.id, text, required)
-    if rule.start is not None:
-        first = re.match(r"[^\W_]+", text)
-        assert first and (first.group()[:5] in rule.start or first.group()[:3] in rule.start)
+    first = re.match(r"[^\W_]+", text)
+    assert first, (rule.id, text)
+    words = set(_start_words(first.group())) & rule.start
+    assert words, (rule.id, text)
+    if rule.second and all(is_common(w) for w in words):
+        second = _NEXT_TOKEN.match(text).group(1)
+        assert {second, second[:3]} & rule.second, (rule.id, text)
 
 
 FREQ = st.integers(0, 3)
@@ -138,7 +140,7 @@ def test_raising_any_answer_never_lowers_the_acuity(answers, screener, item):
     if raised is None:
         return
     after = triage(IntakeFacts(**raised))
-    assert acuity_rank(after.acuity) >= acuity_rank(before.acuity)
+    assert acuity_rank(after.acuity) <= acuity_rank(before.acuity)  # 0 is most pressing
     assert after.crisis >= before.crisis
     assert before.reasons and after.reasons
 

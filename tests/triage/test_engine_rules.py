@@ -3,6 +3,7 @@
 import pytest
 
 from triage.engine import (
+    ACUITY_ORDER,
     EMERGENT,
     ROUTINE,
     SOON,
@@ -139,7 +140,7 @@ def test_it_lists_every_fired_rule_most_pressing_first():
         "text.advice_request",
     }
     ranks = [acuity_rank(r.acuity) for r in decision.reasons]
-    assert ranks == sorted(ranks, reverse=True)
+    assert ranks == sorted(ranks)  # most pressing (rank 0) first
     assert decision.screener("phq9").total == 27
     assert decision.screener("missing") is None
 
@@ -167,8 +168,9 @@ def test_it_copies_answers_into_tuples():
     assert f.phq9 == (0,) * 9 and f.free_text == ("hello",)
 
 
-def test_it_orders_acuities():
-    assert [acuity_rank(a) for a in (ROUTINE, SOON, URGENT, EMERGENT)] == [0, 1, 2, 3]
+def test_it_orders_acuities_most_pressing_first():
+    assert [acuity_rank(a) for a in (EMERGENT, URGENT, SOON, ROUTINE)] == [0, 1, 2, 3]
+    assert ACUITY_ORDER == (EMERGENT, URGENT, SOON, ROUTINE)
     assert max_acuity("soon", "emergent", "routine") == EMERGENT
     assert max_acuity() == ROUTINE
     assert Acuity("urgent") == "urgent"

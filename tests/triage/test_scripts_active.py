@@ -13,9 +13,9 @@ from triage.scripts import active, services
 pytestmark = pytest.mark.django_db
 
 
-def _activate_a_new_version(team):
+def _activate_a_new_version(team, label="clinic-test-1"):
     document = copy.deepcopy(engine.default_script().to_dict())
-    document["version"] = "clinic-test-1"
+    document["version"] = label
     script = services.script_create_draft(
         team=team, document=document, author=make_staff(Role.ADMINISTRATOR), change_note="t"
     )
@@ -44,6 +44,26 @@ def test_warm_compiles_every_active_script_before_first_use():
     record, script = active.active_script(team)
     assert record is not None and script.version == "clinic-test-1"
     assert active._compiled.cache_info().misses == misses  # served from the warm cache
-    # The index and the prefilter are built too, not left to the first scan.
-    built = script.compiled_lexicon.__dict__
-    assert {"rule_set", "idiom_set", "prefilter"} <= built.keys()
+
+
+def test_it_reads_the_document_once_and_then_only_the_active_row(django_assert_num_queries):
+    team = make_team()
+    first = _activate_a_new_version(team)
+    active.active_script(team)
+
+    with django_assert_num_queries(1):
+        record, script = active.active_script(team)
+
+    assert record == first and "document" not in record.__dict__
+    assert script is active.active_script(team)[1]
+
+
+def test_a_new_active_version_is_compiled_from_its_own_document():
+    team = make_team()
+    _activate_a_new_version(team)
+    active.active_script(team)
+
+    _activate_a_new_version(team, "clinic-test-2")
+    record, script = active.active_script(team)
+
+    assert record.version == 2 and script.version == "clinic-test-2"

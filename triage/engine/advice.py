@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import LexiconError, compile_pattern
-from .normalize import key_prefixes, normalize
-from .ruleset import CompiledRule
+from .lexicon import CompiledRule, LexiconError, compile_pattern
+from .normalize import normalize
 
 __all__ = ["ADVICE_KINDS", "AdviceRequest", "compile_advice", "detect_medical_advice"]
 
@@ -37,7 +36,6 @@ class AdviceRequest:
 @dataclass(frozen=True, slots=True)
 class CompiledAdvice:
     rules: tuple[CompiledRule, ...]
-    keys: frozenset[str]
 
 
 def compile_advice(patterns: Mapping) -> CompiledAdvice:
@@ -59,21 +57,13 @@ def compile_advice(patterns: Mapping) -> CompiledAdvice:
             seen.add(d["id"])
             if d.get("kind") not in ADVICE_KINDS:
                 raise LexiconError(f"{key}.kind", f"must be one of {', '.join(ADVICE_KINDS)}")
-            for regex, keys, _, _ in compile_pattern(f"{key}.pattern", d.get("pattern")):
-                rule = CompiledRule(
-                    d["id"],
-                    "advice",
-                    d["kind"],
-                    "low",
-                    "self",
-                    lang,
-                    False,
-                    regex,
-                    keys,
-                    len(rules),
+            for regex, _, _ in compile_pattern(f"{key}.pattern", d.get("pattern")):
+                rules.append(
+                    CompiledRule(
+                        d["id"], "advice", d["kind"], "low", "self", lang, False, regex, len(rules)
+                    )
                 )
-                rules.append(rule)
-    return CompiledAdvice(tuple(rules), frozenset(k for r in rules for k in r.keys[0]))
+    return CompiledAdvice(tuple(rules))
 
 
 @cache
@@ -97,13 +87,8 @@ def detect_medical_advice(
         compiled = getattr(patterns, "compiled_advice", None) or compile_advice(patterns)
     norm = normalize(text)
     t = norm.text
-    prefixes = key_prefixes(t)
-    if compiled.keys.isdisjoint(prefixes):
-        return ()
     found = []
     for rule in compiled.rules:
-        if any(req.isdisjoint(prefixes) for req in rule.keys):
-            continue
         pos = 0
         while (m := rule.regex.search(t, pos)) is not None:
             s, e = m.span()

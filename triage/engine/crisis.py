@@ -16,20 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import CompiledLexicon, LanguageContext, compile_lexicon
-from .normalize import (
-    KEY_LENGTH,
-    SHORT_KEY_LENGTH,
-    Normalized,
-    key_prefixes,
-    normalize,
-    word_mask,
-)
-from .ruleset import CompiledRule, Matcher, RuleSet
+from .keys import KEY_LENGTH, SHORT_KEY_LENGTH
+from .lexicon import CompiledLexicon, CompiledRule, LanguageContext, RuleGroups, compile_lexicon
+from .normalize import Normalized, normalize
 
 __all__ = ["SELF", "THIRD_PARTY", "Signal", "default_lexicon", "scan"]
 
@@ -73,307 +65,80 @@ def _resolve(lexicon: Mapping | CompiledLexicon | None) -> CompiledLexicon:
     return compile_lexicon(lexicon)
 
 
-def _is_whole_token(key: str) -> bool:
-    """Whether ``key`` stands for a whole token rather than for the tokens it starts.
-
-    A token is keyed by its first KEY_LENGTH letters (and its first SHORT_KEY_LENGTH),
-    or whole when shorter: so a key of any other length is a complete token.
-    """
-    return len(key) != SHORT_KEY_LENGTH and len(key) < KEY_LENGTH
-
-
-class _WordStarts:
-    """Offsets where a token with a given prefix starts, found on demand (memoized)."""
-
-    __slots__ = ("_cache", "_text", "_underscore", "padded")
-
-    def __init__(self, text: str, mask: str) -> None:
-        self._text = text
-        # In the word mask every separator is a space, so " kil" can only be found where
-        # a token starts: str.find does the word-boundary check itself, in C. An
-        # underscore before a key is not a word start here (it is a separator in the
-        # mask), so it is kept when the text has one.
-        self._underscore = "_" in text
-        if self._underscore:
-            mask = word_mask(text, keep_underscore=True)
-        # " " + key in it is a necessary condition for any offset of key (see Plan).
-        self.padded = " " + mask + " "
-        self._cache: dict[str, list[int]] = {}
-
-    def __call__(self, prefix: str) -> list[int]:
-        found = self._cache.get(prefix)
-        if found is not None:
-            return found
-        if not prefix.isalnum():
-            found = self._cache[prefix] = self._scan(prefix)
-            return found
-        find = self.padded.find
-        needle = " " + prefix
-        # A key shorter than KEY_LENGTH is a whole token ("me", "od", "goin"): what
-        # follows must not be a letter or digit (an underscore is fine). Without
-        # underscores that is a space, which the needle can carry. A key of
-        # SHORT_KEY_LENGTH or KEY_LENGTH letters is a prefix (a superset of the tokens
-        # it stands for: the regex decides).
-        whole = _is_whole_token(prefix)
-        if whole and self._underscore:
-            found = self._cache[prefix] = self._find_token(needle)
-            return found
-        if whole:
-            needle += " "
-        found = self._cache[prefix] = []
-        # The padding shifts offsets by one, which the space in front undoes.
-        i = find(needle)
-        while i >= 0:
-            found.append(i)
-            i = find(needle, i + 1)
-        return found
-
-    def _find_token(self, needle: str) -> list[int]:
-        padded = self.padded
-        find = padded.find
-        found = []
-        n = len(needle)
-        i = find(needle)
-        while i >= 0:
-            if padded[i + n] in " _":
-                found.append(i)
-            i = find(needle, i + 1)
-        return found
-
-    def _scan(self, prefix: str) -> list[int]:
-        # Keys are letters and digits; anything else (never produced by the key
-        # extractor) is located character by character.
-        text, found = self._text, []
-        n = len(prefix)
-        i = text.find(prefix)
-        while i >= 0:
-            before_ok = i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
-            end = i + n
-            after_ok = not _is_whole_token(prefix) or end == len(text) or not text[end].isalnum()
-            if before_ok and after_ok:
-                found.append(i)
-            i = text.find(prefix, i + 1)
-        return found
-
-
-def _search(rule: CompiledRule, text: str, limit: int) -> list[tuple[int, int]]:
-    spans = []
-    pos = 0
-    search = rule.regex.search
-    while pos < limit:
-        m = search(text, pos)
-        if m is None:
-            return spans
-        start = m.start()
-        if start >= limit:
-            return spans
-        # The regex cannot always carry the left word boundary itself (it would defeat
-        # the engine's literal-prefix scan), so it is checked here.
-        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            pos = start + 1
-            continue
-        spans.append((start, m.end()))
-        pos = m.end()
-    return spans
-
-
+# A token: letters and digits not preceded by a word character (an underscore joins).
+_TOKEN = re.compile(r"(?<!\w)[^\W_]+")
+# From a token's start, the first KEY_LENGTH letters of the token after it.
 _NEXT_TOKEN = re.compile(rf"[^\W_]*[\W_]+([^\W_]{{1,{KEY_LENGTH}}})")
 
 
-def find_all(
-    rule_set: RuleSet,
-    text: str,
-    prefixes: AbstractSet[str],
-    starts: _WordStarts,
-    limit: int | None = None,
-    *,
-    satisfied: int | None = None,
-) -> list[tuple[CompiledRule, int, int]]:
-    """Every (rule, start, end) of ``rule_set`` in normalized ``text`` starting before ``limit``.
-
-    Each start offset is tried on its own, so leaving out the offsets from ``limit`` on
-    changes nothing about the matches before it. Only rules whose key sets all meet the
-    message's ``prefixes`` are tried: the others cannot match. ``satisfied`` is
-    ``rule_set.key_bits.satisfied(...)`` of the message when the caller has it; then
-    ``prefixes`` need only hold those in ``rule_set.key_bits.vocabulary``.
-    """
-    if limit is None:
-        limit = len(text)
-    found: list[tuple[CompiledRule, int, int]] = []
-    # Only the prefixes the rule set knows matter below, and they are far fewer.
-    present = prefixes if satisfied is not None else rule_set.key_bits.present(prefixes)
-    if satisfied is None:
-        satisfied = rule_set.key_bits.satisfied(present)
-    # Anchored: one regex per start token, tried only where such a token starts.
-    groups = rule_set.groups
-    for key in rule_set.group_keys.intersection(present):
-        group = groups[key]
-        if not satisfied & group.telling:
-            continue
-        matcher = group.live(satisfied)
-        if matcher is not None:
-            _try_at(matcher, text, starts(key), limit, found)
-    _find_pairs(rule_set, text, present, starts, limit, satisfied, found)
-    floating = zip(
-        rule_set.unanchored, rule_set.unanchored_masks, rule_set.unanchored_first, strict=True
-    )
-    for rule, mask, first in floating:
-        if satisfied & mask != mask:
-            continue
-        if first is None:
-            spans = _search(rule, text, limit)
-        else:
-            spans = _match_at(rule, text, _offsets(first.intersection(present), starts), limit)
-        found.extend((rule, s, e) for s, e in spans)
-    return found
+def _start_words(token: str) -> tuple[str, ...]:
+    """The start words (see keys) a token is found by: its first 5 and 3 letters, or whole."""
+    n = len(token)
+    if n >= KEY_LENGTH:
+        return (token[:KEY_LENGTH], token[:SHORT_KEY_LENGTH])
+    if n == SHORT_KEY_LENGTH:
+        return (token,)
+    if n > SHORT_KEY_LENGTH:
+        return (token[:SHORT_KEY_LENGTH], token)
+    return (token,)
 
 
-def _offsets(keys: frozenset[str], starts: _WordStarts) -> list[int]:
-    if len(keys) == 1:
-        return starts(next(iter(keys)))
-    return sorted(set().union(*map(starts, keys)))
+def _first_match(members: tuple[CompiledRule, ...], text: str, start: int, found: list) -> None:
+    for rule in members:
+        m = rule.regex.match(text, start)
+        if m is not None:
+            found.append((rule, start, m.end()))
+            return
 
 
-def _match_at(
-    rule: CompiledRule, text: str, offsets: list[int], limit: int
-) -> list[tuple[int, int]]:
-    """What :func:`_search` finds, given every offset where an accepted match can start.
-
-    _search takes the leftmost match from where the last one ended whose start passes
-    the word-boundary check: trying the offsets in order, from there, finds the same one.
-    """
-    spans = []
+def _search(rule: CompiledRule, text: str, limit: int) -> list[tuple[CompiledRule, int, int]]:
+    """The leftmost matches of ``rule`` that start a word, one after another."""
+    found = []
     pos = 0
-    match = rule.regex.match
-    for start in offsets:
-        if start < pos:
-            continue
+    while pos < limit and (m := rule.regex.search(text, pos)) is not None:
+        start = m.start()
         if start >= limit:
             break
-        m = match(text, start)
-        if m is None or (start and (text[start - 1].isalnum() or text[start - 1] == "_")):
+        # Matches start at a word: the regex cannot always carry that left boundary
+        # itself (a \b in front would slow its search for the literal start).
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            pos = start + 1
             continue
-        spans.append((start, m.end()))
+        found.append((rule, start, m.end()))
         pos = m.end()
-    return spans
-
-
-def _try_at(matcher: Matcher, text: str, offsets: list[int], limit: int, found: list) -> None:
-    match = matcher.regex.match
-    if len(matcher.rules) == 1:
-        rule = matcher.rules[0]
-        for offset in offsets:
-            if offset >= limit:
-                return
-            m = match(text, offset)
-            if m is not None:
-                found.append((rule, offset, m.end()))
-        return
-    for offset in offsets:
-        if offset >= limit:
-            return
-        if match(text, offset) is not None:
-            _name(matcher.rules, text, offset, found)
-
-
-def _try_one(matcher: Matcher, text: str, offset: int, found: list) -> None:
-    m = matcher.regex.match(text, offset)
-    if m is None:
-        return
-    if len(matcher.rules) == 1:
-        found.append((matcher.rules[0], offset, m.end()))
-    else:
-        _name(matcher.rules, text, offset, found)
-
-
-def _find_pairs(
-    rule_set: RuleSet,
-    text: str,
-    present: AbstractSet[str],
-    starts: _WordStarts,
-    limit: int,
-    satisfied: int,
-    found: list,
-) -> None:
-    """Rules starting with a common word: the next token picks the (much smaller) group."""
-    pair_groups = rule_set.pair_groups
-    pair_seconds = rule_set.pair_seconds
-    pair_telling = rule_set.pair_telling
-    for key in rule_set.pair_keys.intersection(present):
-        if not satisfied & pair_telling[key]:
-            continue
-        # A second word is a token of the message, so it is among its prefixes; and a
-        # group none of whose members can match is dropped. Both are decided once here
-        # rather than at every offset of a common first word.
-        live = {}
-        for second in pair_seconds[key].intersection(present):
-            group = pair_groups[(key, second)]
-            if not satisfied & group.telling:
-                continue
-            matcher = group.live(satisfied)
-            if matcher is not None:
-                live[second] = matcher
-        if live:
-            _try_pairs(live, text, starts(key), limit, found)
-
-
-def _try_pairs(
-    live: Mapping[str, Matcher], text: str, offsets: list[int], limit: int, found: list
-) -> None:
-    """Try, at each offset of a common first word, the group its next word picks."""
-    for offset in offsets:
-        if offset >= limit:
-            break
-        m = _NEXT_TOKEN.match(text, offset)
-        if m is None:
-            continue
-        following = m.group(1)
-        matcher = live.get(following)
-        if matcher is not None:
-            _try_one(matcher, text, offset, found)
-        if len(following) > SHORT_KEY_LENGTH:
-            matcher = live.get(following[:SHORT_KEY_LENGTH])
-            if matcher is not None:
-                _try_one(matcher, text, offset, found)
-
-
-def find_candidates(
-    rule_set: RuleSet,
-    text: str,
-    candidates: frozenset[CompiledRule],
-    starts: _WordStarts,
-    limit: int | None = None,
-) -> list[tuple[CompiledRule, int, int]]:
-    """What :func:`find_all` finds, given a superset of the rules that match somewhere."""
-    if limit is None:
-        limit = len(text)
-    found: list[tuple[CompiledRule, int, int]] = []
-    plan = rule_set.plan(candidates)
-    # Most keys of a candidate are not in the text at all ("suici" of "suicidal" is, its
-    # misspellings are not): one substring test in C rules each of those out.
-    padded = starts.padded
-    for needle, key, matcher in plan.anchored:
-        if needle in padded:
-            _try_at(matcher, text, starts(key), limit, found)
-    for needle, first, live in plan.pairs:
-        if needle in padded:
-            _try_pairs(live, text, starts(first), limit, found)
-    for rule, first in plan.floating:
-        if first is None:
-            spans = _search(rule, text, limit)
-        else:
-            spans = _match_at(rule, text, _offsets(first, starts), limit)
-        found.extend((rule, s, e) for s, e in spans)
     return found
 
 
-def _name(rules: tuple[CompiledRule, ...], text: str, offset: int, found: list) -> None:
-    """Append the first of ``rules`` matching at ``offset`` (their alternation did)."""
-    for rule in rules:
-        m = rule.regex.match(text, offset)
-        if m is not None:
-            found.append((rule, offset, m.end()))
-            return
+def find_all(groups: RuleGroups, text: str, limit: int) -> list[tuple[CompiledRule, int, int]]:
+    """Every (rule, start, end) of ``groups`` in normalized ``text`` starting before ``limit``.
+
+    At each word start, each group of rules starting with that word gives its first
+    member that matches there; rules with no fixed start are searched for.
+    """
+    found: list[tuple[CompiledRule, int, int]] = []
+    by_start, by_pair, pair_starts = groups.by_start, groups.by_pair, groups.pair_starts
+    for token in _TOKEN.finditer(text):
+        start = token.start()
+        if start >= limit:
+            break
+        for word in _start_words(token.group()):
+            members = by_start.get(word)
+            if members:
+                _first_match(members, text, start, found)
+            if word not in pair_starts:
+                continue
+            following = _NEXT_TOKEN.match(text, start)
+            if following is None:
+                continue
+            second = following.group(1)
+            short = second[:SHORT_KEY_LENGTH]
+            for key in (second, short) if short != second else (second,):
+                members = by_pair.get((word, key))
+                if members:
+                    _first_match(members, text, start, found)
+    for rule in groups.anywhere:
+        found.extend(_search(rule, text, limit))
+    return found
 
 
 def _clause_before(ctx: LanguageContext, text: str, start: int) -> str:
@@ -426,17 +191,7 @@ def scan(text: str, lexicon: Mapping | CompiledLexicon | None = None) -> tuple[S
     lex = _resolve(lexicon)
     norm = normalize(text)
     t = norm.text
-    mask = word_mask(t)
-    starts = _WordStarts(t, mask)
-    # One pass names the rules and idioms that can match at all; when it cannot tell,
-    # one lookup of the message's words in the index serves both.
-    candidates = lex.prefilter.candidates(t)
-    if candidates is not None:
-        hits = find_candidates(lex.rule_set, t, candidates, starts)
-    else:
-        present = lex.key_bits.present(key_prefixes(t, mask))
-        satisfied = lex.key_bits.satisfied(present)
-        hits = find_all(lex.rule_set, t, present, starts, satisfied=satisfied)
+    hits = find_all(lex.rule_groups, t, len(t))
     if not hits:
         return ()
     hits.sort(key=lambda h: (h[1], h[0].order))
@@ -458,10 +213,7 @@ def scan(text: str, lexicon: Mapping | CompiledLexicon | None = None) -> tuple[S
         if _negated_or_hypothetical(lex, rule, t, clause, e):
             continue
         if idiom_spans is None:
-            if candidates is not None:
-                idioms = find_candidates(lex.idiom_set, t, candidates, starts, last_end)
-            else:
-                idioms = find_all(lex.idiom_set, t, present, starts, last_end, satisfied=satisfied)
+            idioms = find_all(lex.idiom_groups, t, last_end)
             idiom_spans = [(start, end) for _, start, end in idioms]
         if idiom_spans and _overlaps(idiom_spans, s, e):
             continue

@@ -1,10 +1,16 @@
-"""Index keys: which words every match of a lexicon pattern must contain.
+"""Start words: which word every match of a lexicon pattern starts with.
 
-The scanner only runs a pattern when its words are in the message, and only tries it
-where its first word starts. These functions work that out from the regex itself (via
-the standard library's regex parser), so authors never maintain keyword lists by hand.
-A key is a token's first KEY_LENGTH letters, the whole token when shorter, or its first
-SHORT_KEY_LENGTH letters for a stem like "self" in "self ?harm".
+The scan tries rules at the word starts of a message, a group of rules per start word,
+and at one start the first rule of a group that matches names the span (most severe
+first, then the most specific): that choice is part of the scan's results, so the group
+a rule belongs to is read from the pattern itself. A start word is a token's first
+KEY_LENGTH letters, the whole token when shorter, or its first SHORT_KEY_LENGTH letters
+for a stem like "self" in "self ?harm". Rules starting with a common word ("me", "i",
+"no") are grouped by their second word too. A rule whose start cannot be read this way
+is searched for anywhere in the text.
+
+The pattern is read as ``re`` itself parses it (its parser factors common prefixes
+out of alternatives, which decides some groups), once, when a script is compiled.
 """
 
 from __future__ import annotations
@@ -13,18 +19,12 @@ import re
 from re import _constants as sre_c  # the parser's own opcodes; stable since Python 3.11
 from re import _parser as sre_parse
 
-from .normalize import KEY_LENGTH, SHORT_KEY_LENGTH
 from .patterns import PatternError
 
-__all__ = [
-    "COMMON_PREFIXES",
-    "first_token_keys",
-    "index_keys",
-    "required_keys",
-    "second_keys",
-    "start_keys",
-]
+__all__ = ["COMMON_PREFIXES", "is_common", "parse", "second_keys", "start_keys"]
 
+KEY_LENGTH = 5
+SHORT_KEY_LENGTH = 3
 _PRODUCT_CAP = 512
 
 
@@ -33,22 +33,6 @@ def _is_separator(op: object, av: object) -> bool:
         o is sre_c.CATEGORY and a is sre_c.CATEGORY_NOT_WORD
         for o, a in av  # type: ignore[attr-defined]
     )
-
-
-def _ends_with_separator(items: list) -> bool:
-    if not items:
-        return False
-    op, av = items[-1]
-    if _is_separator(op, av):
-        return True
-    if op is sre_c.SUBPATTERN:
-        return _ends_with_separator(list(av[-1]))
-    if op is sre_c.BRANCH:
-        return all(_ends_with_separator(list(alt)) for alt in av[1])
-    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT):
-        inner = _ends_with_separator(list(av[2]))
-        return inner if av[0] >= 1 else inner and _ends_with_separator(items[:-1])
-    return False
 
 
 def _exact(items: list) -> set[str] | None:
@@ -91,7 +75,7 @@ def _run_keys(strings: set[str], complete: bool) -> set[str] | None:
     keys = set()
     for s in strings:
         head = s.split("'", 1)[0]
-        # An apostrophe ends the token for the prefilter.
+        # An apostrophe ends a token (it separates tokens in the text).
         complete_here = True if "'" in s else complete
         if not head or not head.isalnum():
             return None
@@ -104,72 +88,9 @@ def _run_keys(strings: set[str], complete: bool) -> set[str] | None:
     return keys
 
 
-def _candidates(items: list, at_word_start: bool, complete_at_end: bool) -> list[set[str]]:
-    """Key sets, each one guaranteed to hold the 3-letter prefix of some token of any match."""
-    found: list[set[str]] = []
-    run: list = []
-    run_at_start = at_word_start
-    word_start = at_word_start
-
-    def close(complete: bool) -> None:
-        nonlocal run
-        if run and run_at_start:
-            strings = _exact(run)
-            keys = _run_keys(strings, complete) if strings else None
-            if keys:
-                found.append(keys)
-        run = []
-
-    for position, (op, av) in enumerate(items):
-        last = complete_at_end and position == len(items) - 1
-        item_exact = _exact([(op, av)])
-        if _is_separator(op, av):
-            close(True)
-            word_start = True
-            continue
-        if (
-            op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT)
-            and len(av[2]) == 1
-            and _is_separator(*av[2][0])
-        ):
-            close(av[0] >= 1)
-            word_start = av[0] >= 1
-            continue
-        if op is sre_c.AT and av is sre_c.AT_BOUNDARY:
-            close(True)
-            word_start = True
-            continue
-        if item_exact is not None and all(c.isalnum() or c == "'" for s in item_exact for c in s):
-            if not run:
-                run_at_start = word_start
-            run.append((op, av))
-            word_start = False
-            continue
-        # re's parser factors common prefixes out of alternations ("ov(?:erdose|rdose)"):
-        # hand the pending literal run to each alternative so it still starts a word.
-        prefix, prefix_start = (list(run), run_at_start) if run else ([], word_start)
-        close(False)
-        if op is sre_c.SUBPATTERN:
-            found.extend(_candidates(prefix + list(av[-1]), prefix_start, last))
-        elif op is sre_c.BRANCH:
-            per_alt = [_best(_candidates(prefix + list(alt), prefix_start, last)) for alt in av[1]]
-            if all(per_alt):
-                found.append(set().union(*per_alt))
-        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
-            found.extend(_candidates(list(av[2]), word_start, False))
-        if op not in (sre_c.ASSERT, sre_c.ASSERT_NOT):
-            if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] == 0:
-                # "(my )?plan": absent or present, "plan" still starts a word.
-                word_start = word_start and _ends_with_separator(list(av[2]))
-            else:
-                word_start = _ends_with_separator([(op, av)])
-    close(complete_at_end)
-    return found
-
-
-# Word beginnings so common that indexing a rule by them would run it on most messages.
+# Word beginnings so common that a rule starting with one is grouped by its second word too.
 # fmt: off
-COMMON_PREFIXES = _COMMON = frozenset((
+COMMON_PREFIXES = frozenset((
     "the", "and", "you", "tha", "wit", "for", "not", "but", "hav", "wan", "don", "goi",
     "fee", "thi", "wha", "abo", "jus", "kno", "can", "get", "lik", "som", "all", "was",
     "are", "any", "tim", "wor", "wil", "wou", "cou", "sho", "rea", "rig", "now", "tod",
@@ -184,45 +105,12 @@ COMMON_PREFIXES = _COMMON = frozenset((
 # fmt: on
 
 
-def _best(candidates: list[set[str]]) -> set[str] | None:
-    if not candidates:
-        return None
-    return max(
-        candidates,
-        key=lambda keys: (
-            not any(k[:3] in _COMMON for k in keys),
-            min(len(k) for k in keys),
-            -len(keys),
-        ),
-    )
-
-
 def parse(regex_source: str) -> list:
-    """The parsed form the key functions take (parse once, ask all three)."""
+    """The parsed form the key functions take (parse once, ask both)."""
     try:
         return list(sre_parse.parse(regex_source))
     except re.error as exc:
         raise PatternError(f"not a valid regular expression: {exc}") from exc
-
-
-def required_keys(regex_source: str | list) -> tuple[frozenset[str], ...]:
-    """Key sets a match must satisfy, most selective first.
-
-    Each set holds token prefixes (3 letters, or the whole token when shorter); every
-    match of ``regex_source`` (the output of :func:`to_regex`, matched on word
-    boundaries as the scanner does) contains a token from EACH set. The first set is the
-    one to index the pattern by; the others prune it further before the regex runs.
-    """
-    parsed = parse(regex_source) if isinstance(regex_source, str) else regex_source
-    candidates = _candidates(list(parsed), True, True)
-    best = _best(candidates)
-    if not best:
-        raise PatternError(
-            "pattern has no literal word the scanner can index (start it with a word, "
-            "or put a plain word somewhere every match must contain)"
-        )
-    rest = {frozenset(c) for c in candidates} - {frozenset(best)}
-    return (frozenset(best), *sorted(rest, key=sorted))
 
 
 def _start_keys(items: list, complete_at_end: bool) -> set[str] | None:
@@ -296,65 +184,6 @@ def start_keys(regex_source: str | list) -> frozenset[str] | None:
     return frozenset(keys) if keys else None
 
 
-def index_keys(regex_source: str) -> frozenset[str]:
-    """The most selective key set of :func:`required_keys`."""
-    return required_keys(regex_source)[0]
-
-
-_HEAD_CAP = 512  # literal heads followed before giving up (alternations multiply them)
-
-
-def _heads(items: list, prefix: str, found: list[tuple[str, bool]]) -> bool:
-    """Collect (literal start, token ends there) of every match of ``items`` after ``prefix``.
-
-    False when the start cannot be told (or there are too many).
-    """
-    if len(found) > _HEAD_CAP:
-        return False
-    head = prefix.split("'", 1)[0]
-    if "'" in prefix or len(head) >= KEY_LENGTH:
-        found.append((prefix, True))  # the key is decided
-        return True
-    for position, (op, av) in enumerate(items):
-        rest = items[position + 1 :]
-        if op is sre_c.AT and av is sre_c.AT_BOUNDARY and not prefix:
-            continue
-        exact = _exact([(op, av)])
-        if exact is not None and all(c.isalnum() or c == "'" for s in exact for c in s):
-            return all(_heads(rest, prefix + s, found) for s in sorted(exact))
-        if op is sre_c.SUBPATTERN:
-            # A group with its own flags (say, ignore case) is not read as plain text.
-            return not (av[1] or av[2]) and _heads(list(av[-1]) + rest, prefix, found)
-        if op is sre_c.BRANCH:
-            return all(_heads(list(alt) + rest, prefix, found) for alt in av[1])
-        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[1] == 1:
-            body = list(av[2]) + rest
-            return _heads(body, prefix, found) and (av[0] >= 1 or _heads(rest, prefix, found))
-        found.append((prefix, _is_required_separator(op, av)))
-        return True
-    found.append((prefix, True))
-    return True
-
-
-def first_token_keys(regex_source: str | list) -> frozenset[str] | None:
-    """Keys of the first token of every match that starts a word, or None when not fixed.
-
-    Unlike :func:`start_keys` this follows alternatives and optional words after a common
-    literal start ("i(?:'?l|[\\W_]+wil)", "(?:i )?can't"). A match starting with a
-    non-word character (an apostrophe) is left out when the pattern starts with ``\\b``:
-    there it needs a word character before it, so it never starts a word.
-    """
-    items = parse(regex_source) if isinstance(regex_source, str) else list(regex_source)
-    bounded = bool(items) and items[0] == (sre_c.AT, sre_c.AT_BOUNDARY)
-    found: list[tuple[str, bool]] = []
-    if not _heads(items, "", found):
-        return None
-    keys = set()
-    for literal, complete in found:
-        if literal.startswith("'") and bounded:
-            continue
-        run = _run_keys({literal}, complete)
-        if not run:
-            return None
-        keys |= run
-    return frozenset(keys) if keys else None
+def is_common(key: str) -> bool:
+    """Whether a start word is too common to group rules by on its own."""
+    return len(key) < SHORT_KEY_LENGTH or key[:SHORT_KEY_LENGTH] in COMMON_PREFIXES

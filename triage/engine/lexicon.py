@@ -1,4 +1,4 @@
-"""Compile the crisis lexicon (data from the triage script) into something fast to scan with.
+"""Compile the crisis lexicon (data from the triage script) into regexes to scan with.
 
 The lexicon is part of the versioned script document; see ``data/default_script.json``:
 
@@ -15,14 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
-from .keys import parse as parse_regex
-from .keys import required_keys, second_keys, start_keys
+from .keys import is_common, parse, second_keys, start_keys
 from .patterns import PatternError, split_alternatives, to_regex, word_regex
-from .prefilter import Prefilter
-from .ruleset import CompiledRule, KeyBits, RuleSet, build_key_bits, build_rule_set
 from .spelling import SpellingConfig, expand_words
 
 __all__ = [
@@ -81,73 +77,125 @@ class LanguageContext:
     humor: re.Pattern[str]
 
 
+# eq=False: rules are collected in sets and dicts while scanning, and hashing by identity
+# is free where hashing the fields would hash each regex.
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledRule:
+    """One branch of a lexicon rule (or idiom, or advice pattern) as a regex.
+
+    A rule whose pattern has top-level alternatives is split into one CompiledRule per
+    branch, all with the rule's id and ``order``: each branch reports its own (longest)
+    span at a start.
+    """
+
+    id: str
+    category: str
+    subtype: str
+    severity: str
+    subject: str
+    language: str
+    negatable: bool
+    regex: re.Pattern[str]
+    order: int
+    # Phrases people also use as a joke ("my boss is gonna kill me lol"): dropped when the
+    # message carries a humour marker.
+    hyperbole_prone: bool = False
+    # The words every match starts with, and the second words when fixed (see keys);
+    # None: not fixed, the rule is searched for anywhere.
+    start: frozenset[str] | None = None
+    second: frozenset[str] | None = None
+
+
+_SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class RuleGroups:
+    """Rules grouped by the word (or common word and next word) their matches start with.
+
+    Each group is in priority order: at one start the first member that matches names
+    the span, most severe first, then the longer (more specific) pattern.
+    """
+
+    by_start: Mapping[str, tuple[CompiledRule, ...]]
+    by_pair: Mapping[tuple[str, str], tuple[CompiledRule, ...]]
+    pair_starts: frozenset[str]
+    anywhere: tuple[CompiledRule, ...]
+
+
+def _priority(rule: CompiledRule) -> tuple[int, int]:
+    return (_SEVERITY_RANK.get(rule.severity, 9), -len(rule.regex.pattern))
+
+
+def group_rules(rules: tuple[CompiledRule, ...]) -> RuleGroups:
+    by_start: dict[str, list[CompiledRule]] = {}
+    by_pair: dict[tuple[str, str], list[CompiledRule]] = {}
+    anywhere = []
+    for rule in rules:
+        if rule.start is None:
+            anywhere.append(rule)
+            continue
+        for word in rule.start:
+            if is_common(word) and rule.second:
+                for second in rule.second:
+                    by_pair.setdefault((word, second), []).append(rule)
+            else:
+                by_start.setdefault(word, []).append(rule)
+
+    def ordered(members: list[CompiledRule]) -> tuple[CompiledRule, ...]:
+        return tuple(sorted(members, key=_priority))
+
+    return RuleGroups(
+        {word: ordered(members) for word, members in by_start.items()},
+        {pair: ordered(members) for pair, members in by_pair.items()},
+        frozenset(word for word, _ in by_pair),
+        tuple(anywhere),
+    )
+
+
 @dataclass(frozen=True)
 class CompiledLexicon:
     rules: tuple[CompiledRule, ...]
     idioms: tuple[CompiledRule, ...]
     contexts: Mapping[str, LanguageContext]
+    rule_groups: RuleGroups = field(init=False)
+    idiom_groups: RuleGroups = field(init=False)
 
-    # Indexing compiles a regex per start word: done on first scan, not when a script is
-    # merely validated.
-    @cached_property
-    def key_bits(self) -> KeyBits:
-        """One numbering of the rules' and idioms' key sets: a message's is worked out once."""
-        return build_key_bits((*self.rules, *self.idioms))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rule_groups", group_rules(self.rules))
+        object.__setattr__(self, "idiom_groups", group_rules(self.idioms))
 
-    @cached_property
-    def rule_set(self) -> RuleSet:
-        return build_rule_set(list(self.rules), self.key_bits)
 
-    @cached_property
-    def idiom_set(self) -> RuleSet:
-        return build_rule_set(list(self.idioms), self.key_bits)
-
-    @cached_property
-    def prefilter(self) -> Prefilter:
-        """Names the rules and idioms that can match a text, in one pass (see prefilter)."""
-        return Prefilter((*self.rules, *self.idioms))
-
-    def prepare(self) -> CompiledLexicon:
-        """Build the index and the prefilter now rather than on the first scan (~1 s)."""
-        self.rule_set  # noqa: B018 - cached_property: built and kept
-        self.idiom_set  # noqa: B018
-        self.prefilter  # noqa: B018
-        return self
+_ESCAPES_AND_CLASSES = re.compile(r"\\.|\[(?:\\.|[^\]])*\]")
 
 
 def compile_pattern(
     key: str, pattern: object, spelling: SpellingConfig | None = None
-) -> list[
-    tuple[
-        re.Pattern[str],
-        tuple[frozenset[str], ...],
-        frozenset[str] | None,
-        frozenset[str] | None,
-    ]
-]:
-    """Compile one author pattern into (regex, index keys) pairs, one per top-level branch.
+) -> list[tuple[re.Pattern[str], frozenset[str] | None, frozenset[str] | None]]:
+    """Compile one author pattern into (regex, start words, second words), one per branch.
 
-    A rule like "want to die|better off dead|no reason to live" is run as three small
-    regexes, each only when its own key word is in the message: one big alternation
-    would be tried at every word of every message.
+    "want to die|better off dead" becomes two regexes, each in the group of its own
+    first word. Each regex ends at a word boundary; the scanner checks the left one.
     """
     if not isinstance(pattern, str) or not pattern.strip():
         raise LexiconError(key, "must be a non-empty string")
+    if not any(c.isalpha() for c in _ESCAPES_AND_CLASSES.sub("", pattern)):
+        raise LexiconError(
+            key, "pattern has no plain word: it would match almost any text (put a word in it)"
+        )
     try:
         full = to_regex(expand_words(pattern, spelling))
         re.compile(full)
         compiled = []
         for source in split_alternatives(full):
-            parsed = parse_regex(source)
-            keys = required_keys(parsed)
-            # A literal start is scanned for by the regex engine itself (the left word
-            # boundary is checked by the scanner); otherwise \b at least limits the
-            # attempts to word starts.
+            # A branch that starts with punctuation or a group gets \b, so the regex
+            # engine only tries it where a word starts.
             head = "" if source[:1].isalnum() else r"\b"
             regex = re.compile(head + "(?:" + source + r")(?!\w)")
             if regex.match(""):
                 raise PatternError("pattern matches the empty string")
-            compiled.append((regex, keys, start_keys(parsed), second_keys(parsed)))
+            parsed = parse(source)
+            compiled.append((regex, start_keys(parsed), second_keys(parsed)))
     except (PatternError, re.error) as exc:
         raise LexiconError(key, str(exc)) from exc
     return compiled
@@ -245,13 +293,12 @@ def _rule(
             lang,
             negatable,
             rx,
-            keys,
             order,
             hyperbole,
             start,
             second,
         )
-        for rx, keys, start, second in compile_pattern(f"{key}.pattern", d.get("pattern"), spelling)
+        for rx, start, second in compile_pattern(f"{key}.pattern", d.get("pattern"), spelling)
     ]
 
 
@@ -263,22 +310,8 @@ def _idiom(lang: str, i: int, d: object, order: int, seen: set[str]) -> list[Com
         raise LexiconError(f"{key}.id", f"duplicate id {d['id']!r}")
     seen.add(d["id"])
     return [
-        CompiledRule(
-            d["id"],
-            "idiom",
-            "idiom",
-            "low",
-            "auto",
-            lang,
-            False,
-            rx,
-            keys,
-            order,
-            False,
-            start,
-            nxt,
-        )
-        for rx, keys, start, nxt in compile_pattern(f"{key}.pattern", d.get("pattern"))
+        CompiledRule(d["id"], "idiom", "idiom", "low", "auto", lang, False, rx, order, False, *keys)
+        for rx, *keys in compile_pattern(f"{key}.pattern", d.get("pattern"))
     ]
 
 

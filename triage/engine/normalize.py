@@ -5,11 +5,10 @@ casefolded, accents stripped, leetspeak decoded, spaced-out letters joined ("k i
 invisible characters dropped and runs of a repeated letter squeezed to one ("kiiill" and
 "kill" both become "kil"; the pattern compiler squeezes patterns the same way).
 
-Speed matters (tens of thousands of messages a second per core), so every step is a C-level
-``str.translate`` or one regex pass, and the offset map is only built when a match actually
-has to be mapped back. One-to-one substitutions (case, accents, leetspeak) keep offsets
-unchanged; the other steps only ever delete characters, and each is recorded as a pass whose
-deletions are recomputed on demand.
+Every step is a ``str.translate`` or one regex pass, and the offset map is only built when a
+match actually has to be mapped back. One-to-one substitutions (case, accents, leetspeak) keep
+offsets unchanged; the other steps only ever delete characters, and each is recorded as a pass
+whose deletions are recomputed on demand.
 """
 
 from __future__ import annotations
@@ -17,25 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from operator import itemgetter
 
-__all__ = [
-    "KEY_LENGTH",
-    "SHORT_KEY_LENGTH",
-    "Normalized",
-    "fold_char_table",
-    "key_prefixes",
-    "normalize",
-    "squeeze",
-    "tokens",
-    "word_mask",
-]
-
-# Tokens are indexed by their first KEY_LENGTH letters (or whole, when shorter): long
-# enough to tell "lastimarme" from "las" and "convulsión" from "con". A pattern word that
-# is only a short stem ("self" in "self ?harm") is indexed by its first SHORT_KEY_LENGTH.
-KEY_LENGTH = 5
-SHORT_KEY_LENGTH = 3
+__all__ = ["Normalized", "fold_char_table", "normalize", "squeeze", "tokens"]
 
 
 def _build_table() -> dict[int, str]:
@@ -104,19 +86,11 @@ _LEET_RE = re.compile(
 )
 
 _SQUEEZE = re.compile(r"(?<=([a-z]))\1+")
-# The same text as _SQUEEZE.sub("", ...), found faster: it starts with a character class,
-# which the regex engine skips ahead with, where a lookbehind makes it try every offset.
-# _SQUEEZE still defines the deletions for the offset map.
-_SQUEEZE_FAST = re.compile(r"([a-z])(?=\1)")
-
-# For the token prefilter: every ASCII non-alphanumeric becomes a space.
+# Every ASCII non-alphanumeric becomes a space (for tokens()).
 _ASCII_PUNCT = str.maketrans(
     {chr(c): " " for c in range(128) if not chr(c).isalnum()}
 )  # fmt: skip
 _NON_WORD = re.compile(r"[\W_]+")
-_NON_WORD_CHAR = re.compile(r"[\W_]")
-_ASCII_IDENT = {k: v for k, v in _ASCII_PUNCT.items() if k != ord("_")}
-_NON_IDENT_CHAR = re.compile(r"\W")
 
 
 def squeeze(text: str) -> str:
@@ -208,12 +182,6 @@ def tokens(text: str) -> list[str]:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# The table as a byte table for Latin-1 text (ASCII left as it is: only what is not ASCII
-# is folded). The few Latin-1 characters it maps outside Latin-1 ("µ" to Greek "μ") send
-# a text the slow way.
-_LATIN1_TARGET = {c: ord(_TABLE.get(c, chr(c))) for c in range(0x80, 0x100)}
-_LATIN1_FOLD = bytes(range(0x80)) + bytes(t if t < 0x100 else c for c, t in _LATIN1_TARGET.items())
-_LATIN1_UNFOLDABLE = "".join(chr(c) for c, t in _LATIN1_TARGET.items() if t >= 0x100)
 
 
 def _fold_char(m: re.Match[str]) -> str:
@@ -222,78 +190,12 @@ def _fold_char(m: re.Match[str]) -> str:
 
 def _fold(text: str) -> str:
     """Casefold and strip accents, one character for one character."""
-    # str.translate is only fast on pure ASCII. Other text is lowered in C first; Latin-1
-    # text (Spanish) is then folded as bytes, also in C; anything else has the table
-    # applied to its few non-ASCII characters.
     if text.isascii():
         return text.lower()
     lowered = text.lower()
     if len(lowered) != len(text):  # e.g. "İ" lowers to two characters
         return text.translate(_TABLE)
-    try:
-        latin1 = lowered.encode("latin-1")
-    except UnicodeEncodeError:
-        return _NON_ASCII.sub(_fold_char, lowered)
-    if any(map(lowered.__contains__, _LATIN1_UNFOLDABLE)):
-        return _NON_ASCII.sub(_fold_char, lowered)
-    return latin1.translate(_LATIN1_FOLD).decode("latin-1")
-
-
-def word_mask(text: str, *, keep_underscore: bool = False) -> str:
-    """``text`` with every character that is not a letter or digit replaced by a space.
-
-    Same length as ``text``, so offsets carry over: a token of ``text`` starts where a
-    non-space follows a space (or the start) in the mask. With ``keep_underscore``,
-    underscores stay (for word boundaries as the regex engine sees them).
-    """
-    if text.isascii():
-        return text.translate(_ASCII_IDENT if keep_underscore else _ASCII_PUNCT)
-    return (_NON_IDENT_CHAR if keep_underscore else _NON_WORD_CHAR).sub(" ", text)
-
-
-_HEAD = itemgetter(slice(KEY_LENGTH))
-_SHORT_HEAD = itemgetter(slice(SHORT_KEY_LENGTH))
-
-
-def key_prefixes(text: str, mask: str | None = None) -> set[str]:
-    """The index keys of a normalized text: each token's first 5 and first 3 letters.
-
-    ``mask`` is ``word_mask(text)`` when the caller already has it.
-    """
-    # map() with itemgetter keeps the per-token work in C; the short keys are taken from
-    # the (deduplicated) long ones, since a token's first 3 letters are its first 5's.
-    keys = set(map(_HEAD, (word_mask(text) if mask is None else mask).split()))
-    keys.update(list(map(_SHORT_HEAD, keys)))
-    return keys
-
-
-# For _squeeze_ascii: 0 for a lowercase ASCII letter, 1 for any other byte; and a
-# table turning every non-zero byte into 0xFF.
-_NOT_LETTER = bytes(0 if 0x61 <= b <= 0x7A else 1 for b in range(256))
-_NONZERO_TO_FF = bytes([0] + [0xFF] * 255)
-
-
-def _squeeze_ascii(text: str) -> str:
-    """``_SQUEEZE_FAST.sub("", text)`` for ASCII text, with whole-text integer operations.
-
-    A letter goes when the next character is the same letter. XOR-ing the text with
-    itself shifted by one makes that byte zero, OR-ing in the non-letter flags keeps it
-    zero only for letters, and the zero bytes become a mask that clears exactly those
-    characters; translate then drops them. Every step is one call into C, where the
-    regex takes a step per character.
-    """
-    raw = text.encode("ascii")
-    if b"\0" in raw:  # NUL is the deletion marker below
-        return _SQUEEZE_FAST.sub("", text)
-    n = len(raw)
-    whole = int.from_bytes(raw, "big")
-    same = whole ^ int.from_bytes(raw[1:] + b"\0", "big")
-    same |= int.from_bytes(raw.translate(_NOT_LETTER), "big")
-    keep = same.to_bytes(n, "big").translate(_NONZERO_TO_FF)
-    if b"\0" not in keep:
-        return text
-    kept = (whole & int.from_bytes(keep, "big")).to_bytes(n, "big")
-    return kept.translate(None, b"\0").decode("ascii")
+    return _NON_ASCII.sub(_fold_char, lowered)
 
 
 def _leet_sub(m: re.Match[str]) -> str:
@@ -312,12 +214,10 @@ def normalize(text: str) -> Normalized:
         t = _SPACED.sub(lambda m: " " + _SPACER.sub("", m.group()[1:]), " " + t)[1:]
     # Chains like "d13" decode one symbol per pass; three passes cover real obfuscation.
     for _ in range(3):
-        # Most messages hold none of the symbols: a few substring tests are cheaper
-        # than the regex's look at every character.
-        if not any(map(t.__contains__, _LEET)) or not _LEET_RE.search(t):
+        if not _LEET_RE.search(t):
             break
         t = _LEET_RE.sub(_leet_sub, t)
-    squeezed = _squeeze_ascii(t) if t.isascii() else _SQUEEZE_FAST.sub("", t)
+    squeezed = _SQUEEZE.sub("", t)
     if len(squeezed) != len(t):
         passes.append(_Pass(t, "squeeze"))
         t = squeezed

@@ -9,9 +9,8 @@ live"); :func:`to_regex` rewrites them for the normalized text the scanner sees:
 * an apostrophe is optional ("don't", "dont", "don’t");
 * capturing groups become non-capturing (rule ids, not groups, name what matched).
 
-:func:`index_keys` then works out which words a match must contain, so the scanner only runs
-a pattern when one of those words (by its first three letters) is in the message. A pattern
-with no such word cannot be indexed and is rejected: that keeps every rule cheap to skip.
+:func:`split_alternatives` then splits a pattern into branches that each start with literal
+text, so each branch is tried where its own first word starts (see :mod:`.keys`).
 """
 
 from __future__ import annotations
@@ -202,8 +201,8 @@ def split_alternatives(source: str, limit: int = 48, spread: int = 3) -> list[st
     Splits the top-level ``|``, unwraps a group around the whole, and distributes a short
     leading group (``spread`` branches at most) over the rest ("(?:i'm|im) going" ->
     "i'm going", "im going"), up to ``limit`` alternatives in all. Each
-    alternative then gets its own index keys, and a literal start lets the regex engine
-    jump straight to candidate positions.
+    alternative is then grouped by its own first word, and at one start it reports its
+    own span.
     """
     done: list[str] = []
     work = [source]

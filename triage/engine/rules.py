@@ -241,10 +241,10 @@ def triage(
     if model_reason is not None:
         reasons.append(model_reason)
     acuity = max_acuity(*(r.acuity for r in reasons))
-    if acuity_rank(acuity) == 0:
+    if acuity == ROUTINE:
         reasons.append(Reason(DEFAULT_REASON_ID, "No rule raised the acuity", ROUTINE, False))
     # Most pressing first, so the console can show the top reasons without sorting.
-    reasons.sort(key=lambda r: -acuity_rank(r.acuity))
+    reasons.sort(key=lambda r: acuity_rank(r.acuity))
     return TriageDecision(
         acuity=acuity,
         crisis=any(r.crisis for r in reasons),

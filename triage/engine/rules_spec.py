@@ -39,10 +39,10 @@ __all__ = [
 class Acuity(StrEnum):
     """How soon a case needs a person. Compare with :func:`acuity_rank`, not ``<``."""
 
-    ROUTINE = "routine"
-    SOON = "soon"
-    URGENT = "urgent"
     EMERGENT = "emergent"
+    URGENT = "urgent"
+    SOON = "soon"
+    ROUTINE = "routine"
 
     @property
     def rank(self) -> int:
@@ -50,17 +50,19 @@ class Acuity(StrEnum):
 
 
 EMERGENT, URGENT, SOON, ROUTINE = Acuity.EMERGENT, Acuity.URGENT, Acuity.SOON, Acuity.ROUTINE
-ACUITY_ORDER: tuple[Acuity, ...] = (ROUTINE, SOON, URGENT, EMERGENT)
+# The one order of acuity in the project, most pressing first (rank 0, as level 1 of a
+# triage scale): the models' choices, the queue's stored rank and the rules all use it.
+ACUITY_ORDER: tuple[Acuity, ...] = (EMERGENT, URGENT, SOON, ROUTINE)
 
 
 def acuity_rank(acuity: str) -> int:
-    """0 for routine up to 3 for emergent; raises ValueError for anything else."""
+    """0 for emergent down to 3 for routine; raises ValueError for anything else."""
     return ACUITY_ORDER.index(Acuity(acuity))
 
 
 def max_acuity(*acuities: str) -> Acuity:
     """The most pressing of ``acuities`` (routine when given none)."""
-    return max((Acuity(a) for a in acuities), key=acuity_rank, default=ROUTINE)
+    return min((Acuity(a) for a in acuities), key=acuity_rank, default=ROUTINE)
 
 
 SCREENER_BANDS = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from functools import lru_cache
@@ -18,10 +17,12 @@ logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=32)
-def _compiled(document_json: str) -> engine.Script:
-    # Keyed by the document itself: an approved document never changes, so the
-    # compiled lexicon is reused across requests and tasks.
-    return engine.Script.from_dict(json.loads(document_json))
+def _compiled(script_id: int, version: int) -> engine.Script:
+    # An approved script never changes (a change is a new version), so its id and
+    # version name its document: the ~140 KB document is read and compiled once per
+    # process, not fetched and serialised on every call to build a key.
+    document = TriageScript.objects.values_list("document", flat=True).get(pk=script_id)
+    return engine.Script.from_dict(document)
 
 
 def active_script(team: Team) -> tuple[TriageScript | None, engine.Script]:
@@ -30,10 +31,14 @@ def active_script(team: Team) -> tuple[TriageScript | None, engine.Script]:
     The default is the reviewed document in triage/engine/data: a patient is never
     turned away because a clinic has not activated a script yet.
     """
-    record = TriageScript.objects.filter(team=team, status=TriageScript.Status.ACTIVE).first()
+    record = (
+        TriageScript.objects.filter(team=team, status=TriageScript.Status.ACTIVE)
+        .defer("document", "validation_report")
+        .first()
+    )
     if record is None:
         return None, engine.default_script()
-    return record, _compiled(json.dumps(record.document, sort_keys=True))
+    return record, _compiled(record.pk, record.version)
 
 
 def version_label(record: TriageScript | None, script: engine.Script) -> str:
@@ -43,18 +48,17 @@ def version_label(record: TriageScript | None, script: engine.Script) -> str:
 def warm() -> None:
     """Compile the shipped and every active script now, at process start.
 
-    Compiling a lexicon and building its index take about two seconds; done lazily,
-    the first crisis intake after a deploy or a worker restart would wait for it.
-    gunicorn (post_worker_init) and Celery (worker_process_init, worker_ready) call this.
+    Compiling a script takes about a second; done lazily, the first crisis intake after
+    a deploy or a worker restart would wait for it. gunicorn (post_worker_init) and
+    Celery (worker_process_init, worker_ready) call this.
     """
     started = time.monotonic()
-    engine.default_script().compiled_lexicon.prepare()
+    engine.default_script()
     count = 0
     try:
-        for document in TriageScript.objects.filter(status=TriageScript.Status.ACTIVE).values_list(
-            "document", flat=True
-        ):
-            _compiled(json.dumps(document, sort_keys=True)).compiled_lexicon.prepare()
+        active = TriageScript.objects.filter(status=TriageScript.Status.ACTIVE)
+        for script_id, version in active.values_list("pk", "version"):
+            _compiled(script_id, version)
             count += 1
     except DatabaseError:
         # Not fatal: the scripts compile on first use instead.
