@@ -86,7 +86,7 @@ def _notified(page: Page) -> list[Notified]:
     return list(lines.values())[-NOTIFIED_LINES:]
 
 
-def _item(page: Page, user, now: dt.datetime, colleagues: dict) -> PanelItem:
+def _item(page: Page, user, now: dt.datetime, colleagues: dict, team_ids: set) -> PanelItem:
     steps = actions._steps(page)
     if page.last_step_at is None:
         step_no = 0
@@ -94,7 +94,7 @@ def _item(page: Page, user, now: dt.datetime, colleagues: dict) -> PanelItem:
         step_no = page.step_index if page.step_index > 0 else len(steps)
     current = steps[step_no - 1] if step_no else None
     upcoming = steps[page.step_index]
-    can_act = actions.may_act(user, page)
+    can_act = actions.may_act(user, page, team_ids)
     case = page.case
     return PanelItem(
         page=page,
@@ -139,14 +139,15 @@ def _sort_key(item: PanelItem) -> tuple:
 def panel_items(user, now: dt.datetime | None = None, pages: list[Page] | None = None):
     """The user's teams' open pages as panel items, most urgent first."""
     now = now or timezone.now()
+    team_ids = visible_team_ids(user)
     if pages is None:
-        team_ids = visible_team_ids(user)
         pages = _open_pages(team_ids) if team_ids else []
     colleagues = {
         page.team_id: actions.oncall_colleagues(page.team, user, now)
         for page in {p.team_id: p for p in pages}.values()
     }
-    return sorted((_item(p, user, now, colleagues) for p in pages), key=_sort_key)
+    items = (_item(p, user, now, colleagues, team_ids) for p in pages)
+    return sorted(items, key=_sort_key)
 
 
 def case_items(user, case, now: dt.datetime | None = None) -> list[PanelItem]:

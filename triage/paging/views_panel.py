@@ -59,7 +59,9 @@ def _body(request: HttpRequest, version: str, message: str = "", error: bool = F
         "status_error": error,
         "next": _current_path(request),
     }
-    return render(request, BODY, context)
+    response = render(request, BODY, context)
+    response["X-Panel-Version"] = version  # for scripts; the page reads the hidden input
+    return response
 
 
 @require_GET

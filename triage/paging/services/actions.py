@@ -55,14 +55,11 @@ def _now() -> dt.datetime:
     return timezone.now()
 
 
-def may_act(user, page: Page) -> bool:
-    """Works cases and belongs to the page's team."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.has_perm("accounts.work_cases")
-        and page.team_id in visible_team_ids(user)
-    )
+def may_act(user, page: Page, team_ids: set[int] | None = None) -> bool:
+    """Works cases and belongs to the page's team (``team_ids``: the user's, if known)."""
+    if user is None or not user.is_authenticated or not user.has_perm("accounts.work_cases"):
+        return False
+    return page.team_id in (visible_team_ids(user) if team_ids is None else team_ids)
 
 
 def _steps(page: Page) -> list[dict]:
