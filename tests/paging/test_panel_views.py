@@ -11,19 +11,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from audit.models import AccessEvent
 from tests.factories.accounts import (
     STAFF_PASSWORD,
     confirmed_totp_device,
     current_totp,
     login_verified,
-    make_staff,
 )
 from tests.factories.paging import make_crisis_case, make_oncall_team, make_policy
 from triage.paging.models import AckLink, Notification, Page
 from triage.paging.services import page_advance, page_raise
-from triage.paging.services.links import act_token, ack_token
+from triage.paging.services.links import ack_token, act_token
 from triage.paging.services.notify import notification_send
 
 pytestmark = pytest.mark.django_db
@@ -183,7 +181,7 @@ def test_an_action_needs_the_csrf_token(oncall):
 def test_a_page_of_another_team_is_not_found_and_the_attempt_recorded(client, oncall):
     team, *_ = oncall
     page = _ringing(team)
-    south, outsider, *_ = make_oncall_team("south")
+    _south, outsider, *_ = make_oncall_team("south")
     login_verified(client, outsider)
 
     response = client.post(_act(page), {"action": "escalate", "fence": page.fence})
