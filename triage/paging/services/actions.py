@@ -196,7 +196,7 @@ def page_escalate_now(*, page_id, user, fence: int | None, via: str = "console")
         return Outcome(
             page,
             True,
-            _("Page %(ref)s escalated: step %(n)s notified %(count)s.")
+            _("Page %(ref)s escalated: step %(n)s sent %(count)s notifications.")
             % {"ref": page.reference, "n": index + 1, "count": len(created)},
         )
 
