@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
-from accounts.models import TeamMembership
+from accounts.models import Team, TeamMembership
 from accounts.roles import CLINICAL_ROLES, user_roles, visible_team_ids
 from triage.paging.models import EscalationStep, Notification, Page, PageCase
 from triage.paging.services import actions
@@ -142,10 +142,10 @@ def panel_items(user, now: dt.datetime | None = None, pages: list[Page] | None =
     team_ids = visible_team_ids(user)
     if pages is None:
         pages = _open_pages(team_ids) if team_ids else []
-    colleagues = {
-        page.team_id: actions.oncall_colleagues(page.team, user, now)
-        for page in {p.team_id: p for p in pages}.values()
-    }
+    # On call now, for the reassign buttons: every team of the user's as soon as one
+    # page is open, so the queries do not depend on how the pages fall across teams.
+    teams = Team.objects.filter(pk__in=team_ids).order_by("pk") if pages else []
+    colleagues = {team.pk: actions.oncall_colleagues(team, user, now) for team in teams}
     items = (_item(p, user, now, colleagues, team_ids) for p in pages)
     return sorted(items, key=_sort_key)
 
