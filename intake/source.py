@@ -19,7 +19,7 @@ from lib import phi
 from lib.client_address import client_address
 
 DEVICE_COOKIE = "intake_device"
-_DEVICE_SALT = "intake.device"
+_DEVICE_SALT = "triage.intake.device"  # its pre-relayout name: keys stay comparable
 # Long enough to span one person's visits in a day; the grouping window is minutes.
 DEVICE_MAX_AGE = 24 * 60 * 60
 

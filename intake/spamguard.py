@@ -30,7 +30,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 HONEYPOT_FIELD = "website"
 TIMESTAMP_FIELD = "shown_at"
-_SALT = "intake.spamguard.v2"
+_SALT = "triage.intake.spamguard.v2"  # its pre-relayout name: forms in flight stay valid
 # The random nonce this session's tokens are bound to (never sent to the browser).
 SESSION_NONCE_KEY = "intake_form_nonce"
 

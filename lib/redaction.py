@@ -20,7 +20,7 @@ import re
 __all__ = ["REDACTED", "RedactSecretLinks", "configure_logging", "redact"]
 
 REDACTED = "[redacted]"
-_SECRET_LINK = re.compile(r"(/(?:intake/status|paging/ack|paging/shift)/)[^/?#\s\"']+")
+_SECRET_LINK = re.compile(r"(/(?:intake/status|paging/ack|paging/shift|paging/link)/)[^/?#\s\"']+")
 
 
 def redact(text: str) -> str:

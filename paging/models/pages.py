@@ -64,6 +64,15 @@ class Page(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # One-tap actions (services/actions.py): who the page was handed to, and a snooze
+    # that holds the next escalation step (never past the policy's last step).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    snoozed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -130,6 +139,9 @@ class AckLink(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
+    # Which action spent the link ("acknowledge" by the public link, or one of the
+    # signed-in action link's: acknowledge, escalate, reassign, snooze).
+    used_for = models.CharField(max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("acknowledge link")

@@ -10,8 +10,12 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-ACK_SALT = "paging.ack"
-SHIFT_SALT = "paging.shift"
+# Salts keep the names they had before paging left triage/: links already sent must open.
+ACK_SALT = "triage.paging.ack"
+SHIFT_SALT = "triage.paging.shift"
+# The signed-in action link (acknowledge, escalate, reassign, snooze): its own salt,
+# so an acknowledge token never opens it, nor the reverse.
+ACT_SALT = "paging.act"
 
 
 def absolute(path: str) -> str:
@@ -28,6 +32,22 @@ def ack_link_id(token: str) -> str:
     return signing.TimestampSigner(salt=ACK_SALT).unsign(
         token, max_age=settings.PAGING_ACK_LINK_MAX_AGE
     )
+
+
+def act_token(link_id) -> str:
+    return signing.TimestampSigner(salt=ACT_SALT).sign(str(link_id))
+
+
+def act_link_id(token: str) -> str:
+    """The AckLink id in an action-link token; raises ``signing.BadSignature`` (or
+    ``SignatureExpired``) when forged or older than PAGING_ACK_LINK_MAX_AGE."""
+    return signing.TimestampSigner(salt=ACT_SALT).unsign(
+        token, max_age=settings.PAGING_ACK_LINK_MAX_AGE
+    )
+
+
+def act_url(link_id) -> str:
+    return absolute(reverse("console:paging:act_link", args=[act_token(link_id)]))
 
 
 def shift_token(confirmation_id) -> str:

@@ -67,6 +67,8 @@ def _text(n: Notification) -> tuple[str, str, dict]:
             link_map["open"] = links.page_url(page.pk)
             if n.ack_link_id:
                 link_map["acknowledge"] = links.ack_url(n.ack_link_id)
+                # Acknowledge, escalate, reassign or snooze: signed in with MFA, once.
+                link_map["act"] = links.act_url(n.ack_link_id)
             subject = _("Crisis page %(ref)s (%(team)s)") % {"ref": page.reference, "team": team}
             lines = [
                 _("A crisis page was raised for case %(ref)s of %(team)s.")
@@ -74,6 +76,10 @@ def _text(n: Notification) -> tuple[str, str, dict]:
                 _("Acknowledge: %(url)s") % {"url": link_map.get("acknowledge", link_map["open"])},
                 _("Open in the console (sign-in required): %(url)s") % {"url": link_map["open"]},
             ]
+            if "act" in link_map:
+                lines.append(
+                    _("Act in one tap (sign-in required): %(url)s") % {"url": link_map["act"]}
+                )
             if page.case_count > 1:
                 # Crisis cases from one source share this page (a possible flood).
                 lines.insert(

@@ -343,6 +343,12 @@ MATRIX: dict[str, Access | list[Access]] = {
     "console:paging:page_detail": page_scenarios(),
     "console:paging:acknowledge": page_scenarios("post"),
     "console:paging:resolve": page_scenarios("post", resolve_note),
+    # The alert panel (issue 17): its poll, one-tap actions, the notification link.
+    "console:paging:panel": Access(allowed=CLINICAL),
+    "console:paging:page_action": page_scenarios("post", lambda ctx: {"action": "acknowledge"}),
+    "console:paging:act_link": Access(
+        not_found=CLINICAL, kwargs=lambda ctx: {"token": "not-a-valid-token"}
+    ),
     # Admin site: staff status and MFA. Model pages: ADMIN_MODELS below.
     "admin:index": Access(allowed=frozenset({ADMINISTRATOR, AUDITOR})),
     # Nurse console (issue 8): see CONSOLE_MATRIX above.

@@ -163,9 +163,9 @@ def test_the_console_pages_load_the_alert_poller_as_a_background_poll(client):
 
     html = client.get(reverse("console:paging:oncall")).content.decode()
 
-    assert reverse("console:paging:alerts") in html
+    assert reverse("console:paging:panel") in html  # the alert panel (views_panel.py)
     assert '"X-Background-Poll": "1"' in html
-    assert "paging-alert.js" in html and "<script>" not in html
+    assert "alert-panel.js" in html and "<script>" not in html
 
 
 def _ack_link(page):
