@@ -231,12 +231,20 @@ DRAFT_SCANNED_STEPS = ("reason", "asq_now")
 
 
 def escalate(
-    *, case: Case, acuity: str, crisis: bool, version: str, since: datetime | None = None
+    *,
+    case: Case,
+    acuity: str,
+    crisis: bool,
+    version: str,
+    since: datetime | None = None,
+    source: str = "scan",
 ) -> None:
     """Raise a case's acuity or crisis flag from a later scan; never lower it.
 
     The raised acuity's target counts from ``since`` (a patient message's time: a
     crisis written days after the intake gets its own timer), else from the opening.
+    ``source`` names what raised it on the timeline ("callback": a patient asked to
+    talk to a person, and ``version`` then names the team's rule).
     """
     fields = []
     if crisis and not case.crisis:
@@ -256,7 +264,7 @@ def escalate(
             case=case,
             kind=CaseEvent.Kind.TRIAGED,
             summary=f"Acuity raised to {acuity} by {version}",
-            data={"acuity": acuity, "script_version": version, "source": "scan"},
+            data={"acuity": acuity, "script_version": version, "source": source},
         )
     if fields:
         case.save(update_fields=fields)

@@ -470,6 +470,26 @@ CELERY_BEAT_SCHEDULE["messaging-sweep"] = {
     "schedule": 60.0,
     "options": {"expires": 60},
 }
+# ---- Talk to a person, clinic facts, live conversation (README "Talk to a person") ----
+# Defaults of every team's clinic facts (admin: Messaging > Clinic facts overrides them
+# per team). The address per language; holidays as [{"date": "2026-12-25", "en": "...",
+# "es": "..."}]. Hours: CLINIC_HOURS; phone: CLINIC_PHONE.
+CLINIC_ADDRESS = env.json("CLINIC_ADDRESS", default={"en": "", "es": ""})
+CLINIC_HOLIDAYS = env.json("CLINIC_HOLIDAYS", default=[])
+# A request to talk to a person raises the case to at least this acuity (never lowers
+# it), and promises an answer within this many minutes, moved into opening hours.
+CALLBACK_ACUITY = env.str("CALLBACK_ACUITY", default="soon")
+CALLBACK_RESPONSE_MINUTES = env.int("CALLBACK_RESPONSE_MINUTES", default=240)
+if CALLBACK_ACUITY not in RESPONSE_TARGET_MINUTES:
+    raise ImproperlyConfigured(
+        f"CALLBACK_ACUITY must be one of {', '.join(RESPONSE_TARGET_MINUTES)}."
+    )
+# Seconds between the patient's conversation page asking for new messages (htmx), and
+# how recently the page must have asked for a nurse to see "patient is viewing".
+PATIENT_POLL_SECONDS = env.int("PATIENT_POLL_SECONDS", default=3)
+PATIENT_VIEWING_SECONDS = env.int("PATIENT_VIEWING_SECONDS", default=15)
+# Polls allowed per address in INTAKE_RATE_LIMIT_SECONDS (a few open tabs at 3 s).
+PATIENT_POLL_RATE_LIMIT = env.int("PATIENT_POLL_RATE_LIMIT", default=900)
 # ---- end patient conversation ----
 
 # Content-Security-Policy (django-csp 4): no inline script or style anywhere.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -29,6 +30,7 @@ from cases.models import Case
 from console.common import paging_enabled
 from console.forms import QueueFilterForm
 from console.timers import annotate_rows, annotate_timers
+from messaging.models import CallbackRequest
 
 PAGE_SIZE = 50
 QUEUE_FIELDS = (
@@ -48,6 +50,12 @@ def _queue(request: HttpRequest) -> dict:
         .filter(status__in=[Case.Status.OPEN, Case.Status.CLAIMED])
         .select_related("team", "claimed_by", "intake")
         .only(*QUEUE_FIELDS)
+        # "Asked for a person": an open callback request, in the same query.
+        .annotate(
+            asked_for_person=Exists(
+                CallbackRequest.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
+            )
+        )
         .order_by("acuity_rank", "opened_at", "id")
     )
     cases = form.filter(cases, user)
@@ -73,6 +81,7 @@ def _queue(request: HttpRequest) -> dict:
             "not_sent": _("Crisis during intake, not sent"),
             "no_crisis": _("No crisis signal"),
             "claim": _("Claim"),
+            "asked_for_person": _("Asked for a person"),
         },
     }
 

@@ -70,3 +70,6 @@ class PatientNoticeAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("id", "channel", "status", "attempt", "created_at", "sent_at", "error")
     list_filter = ("status", "channel")
     readonly_fields = list_display
+
+
+from messaging import admin_clinic  # noqa: E402, F401  (registers the clinic facts)

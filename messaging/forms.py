@@ -43,3 +43,30 @@ class StaffReplyForm(MessageForm):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class CallbackForm(forms.Form):
+    """'I'd like to talk to a person': how and when to reach the patient."""
+
+    channel = forms.ChoiceField(
+        label=_("How should we contact you?"),
+        choices=[
+            ("phone", _("Phone call")),
+            ("text", _("Text message")),
+            ("email", _("E-mail")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how we should contact you.")},
+    )
+    window = forms.ChoiceField(
+        label=_("When is a good time?"),
+        choices=[
+            ("any", _("Any time the clinic is open")),
+            ("morning", _("Morning")),
+            ("afternoon", _("Afternoon")),
+            ("evening", _("Evening")),
+        ],
+        initial="any",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a time.")},
+    )

@@ -38,6 +38,9 @@ class Conversation(models.Model):
     )
     taken_over_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the patient last had the conversation open (its poll), so a nurse sees
+    # "patient is viewing". Written at most every few seconds (messaging.live).
+    patient_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -159,3 +162,20 @@ class PatientNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Notice {self.pk} ({self.status})"
+
+
+# The callback request and the clinic facts live in a module of their own.
+from messaging.models_callbacks import (  # noqa: E402
+    CallbackRequest,
+    ClinicHoliday,
+    ClinicProfile,
+)
+
+__all__ = [
+    "CallbackRequest",
+    "ClinicHoliday",
+    "ClinicProfile",
+    "Conversation",
+    "Message",
+    "PatientNotice",
+]

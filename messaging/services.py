@@ -20,10 +20,12 @@ from audit.models import AccessEvent
 from audit.services import record_access
 from cases.models import Case, CaseEvent
 from intake.models import Intake
-from messaging import assistant, notices, scripts
+from messaging import assistant, callbacks, clinic, notices, scripts
 from messaging.bodies import body_problem, normalize_body
 from messaging.crisis import handle_message_crisis, message_decision, store_message_scan
-from messaging.models import Conversation, Message
+from messaging.models import CallbackRequest, Conversation, Message
+from triage.engine.clinic_questions import HOURS, fact_question
+from triage.engine.person_request import detect_person_request
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,8 @@ class PatientPost:
     # True when the inline scan found a crisis signal: show crisis content now, even
     # if storing the signal failed (the scan of record will store it).
     crisis: bool
+    # The callback request the message asked for (or joined), when it asked for a person.
+    callback: CallbackRequest | None = None
 
 
 def conversation_for_case(*, case: Case) -> Conversation:
@@ -96,15 +100,26 @@ def message_post_from_patient(*, case: Case, body: str) -> PatientPost:
         logger.exception("messaging: inline scan of message %s failed", message.pk)
         return PatientPost(message=message, reply=None, crisis=False)
     try:
-        reply = _respond_inline(message=message, decision=decision, script=script, record=record)
+        reply, callback = _respond_inline(
+            message=message, decision=decision, script=script, record=record
+        )
     except Exception:  # the message is stored; the scan of record finishes the work
         logger.exception("messaging: inline handling of message %s failed", message.pk)
-        reply = None
-    return PatientPost(message=message, reply=reply, crisis=decision.text_crisis)
+        reply, callback = None, None
+    return PatientPost(message=message, reply=reply, crisis=decision.text_crisis, callback=callback)
+
+
+def preferred_channel(intake: Intake) -> str:
+    """How the patient asked to be contacted, else a channel they gave details for."""
+    if intake.preferred_contact:
+        return intake.preferred_contact
+    return CallbackRequest.Channel.PHONE if intake.phone else CallbackRequest.Channel.EMAIL
 
 
 @transaction.atomic
-def _respond_inline(*, message: Message, decision, script, record) -> Message | None:
+def _respond_inline(
+    *, message: Message, decision, script, record
+) -> tuple[Message | None, CallbackRequest | None]:
     conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
     case = Case.objects.select_for_update().get(pk=conversation.case_id)
     conversation.case = case
@@ -116,9 +131,21 @@ def _respond_inline(*, message: Message, decision, script, record) -> Message | 
             conversation=conversation, message=message, decision=decision, version=version,
             source="inline",
         )  # fmt: skip
-        return None
+        return None, None
+    # Asked for a person: only once the crisis check above found nothing. A message
+    # that is both a crisis and a request takes the crisis path alone (the page is the
+    # faster person). The crisis model also flags some plain requests (tests in
+    # tests/messaging/test_callbacks.py): those page the nurse, which errs toward safety.
+    callback = None
+    if detect_person_request(message.body) is not None:
+        callback, _created = callbacks.callback_request_create(
+            case=case,
+            channel=preferred_channel(case.intake),
+            source=CallbackRequest.Source.MESSAGE,
+            message=message,
+        )
     if conversation.assistant_silenced_at is not None:
-        return None  # with staff: only people reply from now on
+        return None, callback  # with staff: only people reply from now on
     reply = assistant.choose_reply(message.body, medical_advice=bool(decision.advice_requests))
     if reply.needs_follow_up and not case.needs_follow_up:
         case.needs_follow_up = True
@@ -130,14 +157,42 @@ def _respond_inline(*, message: Message, decision, script, record) -> Message | 
             summary="Patient asked for medical advice in a message: follow-up needed",
             data={"message": str(message.pk), "reply_text_id": reply.text_id},
         )
-    text_id, body = scripts.reply_text(script, reply.text_id, case.intake.language)
-    return Message.objects.create(
+    text_id, body, version = _reply_body(
+        case=case, message=message, reply=reply, callback=callback, script=script, version=version
+    )
+    reply_message = Message.objects.create(
         conversation=conversation,
         sender=Message.Sender.ASSISTANT,
         body=body,
         reply_text_id=text_id,
         script_version=version,
     )
+    return reply_message, callback
+
+
+def _reply_body(*, case: Case, message: Message, reply, callback, script, version: str):
+    """(text id, text, script version) of the assistant's one reply to ``message``.
+
+    A medical-advice decline always wins. Then a request for a person is answered with
+    when someone will answer, and a question about hours, phone or address with the
+    clinic's facts (in fixed sentences, no script version); without the fact, hours get
+    the approved hours text and anything else the approved "cannot answer".
+    """
+    language = case.intake.language
+    if reply.text_id != assistant.MEDICAL_ADVICE_DECLINE:
+        if callback is not None:
+            promise = callbacks.promise_for(callback, case.team)
+            return callbacks.CALLBACK_TEXT_ID, callbacks.promise_reply(promise, language), ""
+        question = fact_question(message.body)
+        if question is not None:
+            facts = clinic.facts_for(case.team)
+            if clinic.has_fact(facts, question, language):
+                text = clinic.answer(facts, question, language)
+                return clinic.FACT_TEXT_IDS[question.kind], text, ""
+            fallback = assistant.CLINIC_HOURS if question.kind == HOURS else assistant.CANNOT_ANSWER
+            reply = assistant.Reply(fallback)
+    text_id, body = scripts.reply_text(script, reply.text_id, language)
+    return text_id, body, version
 
 
 def _enqueue_scan(message_id: str) -> None:

@@ -12,6 +12,12 @@ patient_urlpatterns = [
         views_patient.conversation,
         name="messaging_conversation",
     ),
+    path(
+        "status/<str:token>/conversation/poll/",
+        views_patient.poll,
+        name="messaging_poll",
+    ),
+    path("status/<str:token>/callback/", views_patient.callback, name="messaging_callback"),
 ]
 
 # Inside the "console" namespace (/console/...).
@@ -27,4 +33,14 @@ console_urlpatterns = [
         name="messaging_take_over",
     ),
     path("cases/<uuid:case_id>/conversation/reply/", views_staff.reply, name="messaging_reply"),
+    path(
+        "cases/<uuid:case_id>/conversation/presence/",
+        views_staff.presence,
+        name="messaging_presence",
+    ),
+    path(
+        "cases/<uuid:case_id>/callback/resolve/",
+        views_staff.callback_resolve,
+        name="messaging_callback_resolve",
+    ),
 ]

@@ -7,20 +7,24 @@ records a VIEW event of ``messaging.conversation`` with the case reference.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import mfa_required
-from audit.decorators import shows_phi
+from audit.decorators import no_phi, shows_phi
 from audit.models import AccessEvent
 from audit.services import record_access
 from cases.access import BreakGlassRequired, get_case_for_user
 from cases.models import Case
-from messaging import display, services
+from messaging import callbacks, display, live, services
 from messaging.forms import StaffReplyForm
+from messaging.models import CallbackRequest, Conversation
 
 OBJECT_TYPE = "messaging.conversation"
 
@@ -55,6 +59,13 @@ def staff_context(request: HttpRequest, case: Case, *, form=None) -> dict:
         "entries": display.entries(conversation, for_patient=False),
         "reply_form": form or StaffReplyForm(),
         "can_reply": case.intake.status == case.intake.Status.SUBMITTED,
+        "callback_requests": list(
+            CallbackRequest.objects.filter(case=case)
+            .select_related("resolved_by")
+            .order_by("-created_at")[:5]
+        ),
+        "patient_viewing": live.patient_viewing(conversation),
+        "presence_seconds": settings.CONSOLE_POLL_SECONDS,
     }
 
 
@@ -110,6 +121,44 @@ def reply(request: HttpRequest, case_id) -> HttpResponse:
     services.message_post_from_staff(
         conversation=conversation, user=request.user, body=form.cleaned_data["body"]
     )
+    if request.headers.get("HX-Request") == "true":
+        return _respond(request, case)
+    return _back(case)
+
+
+@no_phi
+@mfa_required
+@require_safe
+def presence(request: HttpRequest, case_id) -> HttpResponse:
+    """ "Patient is viewing" for the conversation section's background poll.
+
+    No PHI (whether a page is open), so no access event per poll; the access check
+    still runs, and a case outside the user's teams is a 404 with a denied event.
+    """
+    case = _case(request, case_id)
+    conversation = Conversation.objects.filter(case=case).only("id", "patient_seen_at").first()
+    context = {
+        "case": case,
+        "patient_viewing": conversation is not None and live.patient_viewing(conversation),
+        "presence_seconds": settings.CONSOLE_POLL_SECONDS,
+    }
+    return render(request, "messaging/snippets/patient_presence.html", context)
+
+
+@shows_phi
+@mfa_required
+@require_POST
+def callback_resolve(request: HttpRequest, case_id) -> HttpResponse:
+    """Mark the patient's request to talk to a person as answered (its timer stops)."""
+    case = _case(request, case_id)
+    callback = callbacks.open_callback(case)
+    if callback is not None:
+        try:
+            callbacks.callback_resolve(callback=callback, user=request.user)
+        except callbacks.CallbackRefused:
+            messages.error(request, _("You do not have permission to do that."))
+        else:
+            messages.success(request, _("The request to talk to a person is marked answered."))
     if request.headers.get("HX-Request") == "true":
         return _respond(request, case)
     return _back(case)

@@ -298,6 +298,13 @@ MESSAGING_MATRIX: dict[str, Access | list[Access]] = {
     "console:messaging_conversation": case_scenarios(method="get"),
     "console:messaging_take_over": case_scenarios(),
     "console:messaging_reply": case_scenarios(data=lambda ctx: {"body": "Hello"}),
+    # Talk to a person and the live conversation (issue 21).
+    "intake:messaging_poll": public_with(token="not-a-valid-token"),
+    "intake:messaging_callback": Access(
+        public=True, method="post", kwargs=lambda ctx: {"token": "not-a-valid-token"}
+    ),
+    "console:messaging_presence": case_scenarios(method="get"),
+    "console:messaging_callback_resolve": case_scenarios(),
 }
 
 
@@ -390,6 +397,7 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "paging.pagingphone": _ADMINS,
     "messaging.conversation": _ADMINS_AND_AUDITORS,
     "messaging.patientnotice": _ADMINS_AND_AUDITORS,
+    "messaging.clinicprofile": _ADMINS,
 }
 
 

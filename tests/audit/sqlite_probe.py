@@ -95,8 +95,8 @@ def swapped_trigger() -> dict:
 def main() -> None:
     assert connection.vendor == "sqlite", connection.vendor
     user = User.objects.create(username="probe-user")
-    event = record_access(actor=user, action="view", object_type="triage.Case", object_id="1")
-    record_access(action="list", object_type="triage.Case")
+    event = record_access(actor=user, action="view", object_type="cases.Case", object_id="1")
+    record_access(action="list", object_type="cases.Case")
     entry = LogEntry.objects.get_for_object(user).first()
 
     def orm_save():

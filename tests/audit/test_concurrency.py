@@ -24,7 +24,7 @@ def test_four_concurrent_writers_leave_one_gapless_valid_chain():
             for n in range(EVENTS_EACH):
                 record_access(
                     action=AccessEvent.Action.VIEW,
-                    object_type="triage.Case",
+                    object_type="cases.Case",
                     object_id=f"{number}-{n}",
                 )
         except BaseException as exc:  # reported to the main thread below

@@ -36,7 +36,7 @@ def test_it_records_who_what_where_and_when_from_the_request(nurse, settings):
     event = record_access(
         request=request,
         action=AccessEvent.Action.VIEW,
-        object_type="triage.Case",
+        object_type="cases.Case",
         object_id=7,
         patient_ref="C-0007",
         reason="on shift",
@@ -154,7 +154,7 @@ def test_accesses_for_lists_the_events_of_one_object_newest_first(nurse):
     record_event(object_id="6")
     record_event(object_id="5", action=AccessEvent.Action.UPDATE, actor=nurse)
 
-    events = list(accesses_for("triage.Case", 5))
+    events = list(accesses_for("cases.Case", 5))
 
     assert [e.action for e in events] == ["update", "view"]
     assert all(e.object_id == "5" for e in events)

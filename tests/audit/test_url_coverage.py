@@ -89,6 +89,18 @@ def _conversation(name: str, method: str = "get", data: dict | None = None):
     return build
 
 
+def _callback_resolve(client) -> Request:
+    """Talk to a person (issue 21): a nurse marks the patient's open request answered."""
+    from messaging.callbacks import callback_request_create
+    from tests.factories.cases import make_case, make_team
+
+    team = make_team()
+    login_verified(client, make_staff(Role.NURSE, team=team))
+    case = make_case(team=team)
+    callback_request_create(case=case, channel="phone", source="button")
+    return "post", reverse("console:messaging_callback_resolve", args=[case.pk]), None
+
+
 PHI_VIEWS: dict[str, Callable[..., Request]] = {
     "intake:status": _status_link("intake:status"),
     # An invalid form re-renders the status page (PHI shown, event written).
@@ -104,6 +116,7 @@ PHI_VIEWS: dict[str, Callable[..., Request]] = {
     "console:messaging_conversation": _conversation("console:messaging_conversation"),
     "console:messaging_take_over": _conversation("console:messaging_take_over", "post"),
     "console:messaging_reply": _conversation("console:messaging_reply", "post", {"body": "Hi"}),
+    "console:messaging_callback_resolve": _callback_resolve,
 }
 
 

@@ -3,7 +3,9 @@
 Whatever the order of patient messages, crisis messages, staff takeovers, staff
 replies and scans of record: no automated reply ever follows a crisis signal or a
 takeover, and every automated reply is an approved text of the script, in the
-conversation's language.
+conversation's language, or one of the fixed answers built from the clinic's facts
+(hours, phone, address) or to a request for a person; no message with a crisis signal
+made a callback request.
 """
 
 import pytest
@@ -12,9 +14,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from cases.models import CrisisSignal
-from messaging import assistant, scanning, services
+from messaging import assistant, callbacks, clinic, scanning, services
 from messaging.bodies import body_problem
-from messaging.models import Conversation, Message
+from messaging.models import CallbackRequest, Conversation, Message
 from tests.factories.cases import make_case, make_intake, make_team
 from tests.factories.messaging import CRISIS, CRISIS_ES, DOSE, HOURS, UNKNOWN, make_nurse
 from triage import engine
@@ -33,7 +35,13 @@ ORDINARY = [
     "¿Cuál es su horario?",
     "¿Qué dosis de sertralina debo tomar?",
     "Gracias",
+    "Can I talk to someone?",
+    "quiero hablar con una persona",
+    "What time do you open on Monday?",
+    "¿A qué hora abren el lunes?",
 ]
+# Built by the code from the clinic's facts and the callback promise, not script texts.
+BUILT_REPLY_IDS = {*clinic.FACT_TEXT_IDS.values(), callbacks.CALLBACK_TEXT_ID}
 CRISES = [
     CRISIS,
     CRISIS_ES,
@@ -118,8 +126,22 @@ class Conversations(RuleBasedStateMachine):
     @invariant()
     def every_automated_reply_is_an_approved_text(self):
         for reply in Message.objects.filter(conversation=self.conversation, sender="assistant"):
+            if reply.reply_text_id in BUILT_REPLY_IDS:
+                assert reply.script_version == ""
+                continue
             assert reply.reply_text_id in assistant.REPLY_IDS
             assert reply.body == SCRIPT.text(reply.reply_text_id, "en")
+
+    @invariant()
+    def no_crisis_message_made_a_callback_request(self):
+        crisis_ids = set(
+            CrisisSignal.objects.filter(
+                case=self.case, source=CrisisSignal.Source.MESSAGE
+            ).values_list("source_id", flat=True)
+        )
+        asked = CallbackRequest.objects.filter(case=self.case, message__isnull=False)
+        assert not {str(pk) for pk in asked.values_list("message_id", flat=True)} & crisis_ids
+        assert CallbackRequest.objects.filter(case=self.case, resolved_at=None).count() <= 1
 
     @invariant()
     def silence_is_for_good(self):

@@ -25,7 +25,8 @@ def post(case, body):
     return services.message_post_from_patient(case=case, body=body)
 
 
-def test_it_answers_hours_with_the_approved_text(case):
+def test_without_opening_hours_it_answers_hours_with_the_approved_text(case, settings):
+    settings.CLINIC_HOURS = {}
     result = post(case, HOURS)
     assert result.reply.sender == Message.Sender.ASSISTANT
     assert result.reply.reply_text_id == assistant.CLINIC_HOURS
@@ -34,9 +35,10 @@ def test_it_answers_hours_with_the_approved_text(case):
     assert not result.crisis
 
 
-def test_it_answers_in_the_conversation_language(team):
+def test_it_answers_in_the_conversation_language(team, settings):
     from tests.factories.cases import make_case, make_intake
 
+    settings.CLINIC_HOURS = {}
     case = make_case(intake=make_intake(team=team, language="es"))
     result = post(case, "¿Cuál es su horario?")
     assert result.reply.body == APPROVED["clinic_hours"]["es"]

@@ -14,6 +14,7 @@ from triage import engine
 
 pytestmark = pytest.mark.django_db
 
+WITHDRAW = "How do I withdraw my consent?"
 APPROVED = {
     k: {lang: escape(t) for lang, t in v.items()} for k, v in engine.default_script().texts.items()
 }  # as they appear in HTML
@@ -52,11 +53,11 @@ def test_an_unknown_link_shows_the_link_problem_page(client):
 
 def test_it_answers_with_the_labelled_approved_reply(client, patient):
     _case, url = patient
-    response = client.post(url, {"body": HOURS})
+    response = client.post(url, {"body": WITHDRAW})
     assert response.status_code == 200
     content = response.content.decode()
-    assert HOURS in content
-    assert APPROVED["clinic_hours"]["en"] in content
+    assert WITHDRAW in content
+    assert APPROVED["withdraw_consent"]["en"] in content
     assert "Automated assistant — not a person" in content
 
 
@@ -198,8 +199,8 @@ def test_a_spanish_speaking_patient_gets_everything_in_spanish(client, team):
     url = reverse("intake:messaging_conversation", args=[token])
     client.cookies["django_language"] = "es"
 
-    content = client.post(url, {"body": "¿Cuál es su horario?"}).content.decode()
-    assert APPROVED["clinic_hours"]["es"] in content
+    content = client.post(url, {"body": "¿Cómo retiro mi consentimiento?"}).content.decode()
+    assert APPROVED["withdraw_consent"]["es"] in content
     assert "Asistente automatizado — no es una persona" in content
     assert "Enviar mensaje" in content
 

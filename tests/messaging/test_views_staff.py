@@ -6,7 +6,7 @@ from messaging import services
 from messaging.models import Conversation, Message
 from tests.factories.accounts import login_verified, make_staff
 from tests.factories.cases import make_team
-from tests.factories.messaging import CRISIS, HOURS
+from tests.factories.messaging import CRISIS, HOURS, UNKNOWN
 
 pytestmark = pytest.mark.django_db
 
@@ -16,12 +16,12 @@ def url(case, name="messaging_conversation"):
 
 
 def test_it_shows_the_conversation_and_records_the_read(nurse_client, case):
-    services.message_post_from_patient(case=case, body=HOURS)
+    services.message_post_from_patient(case=case, body=UNKNOWN)
     response = nurse_client.get(url(case))
     assert response.status_code == 200
     content = response.content.decode()
-    assert HOURS in content
-    assert "approved text “clinic_hours”" in content
+    assert UNKNOWN in content
+    assert "approved text “cannot_answer”" in content
     event = AccessEvent.objects.get(object_type="messaging.conversation", action="view")
     assert event.patient_ref == case.reference
     assert event.object_id == str(Conversation.objects.get(case=case).pk)
