@@ -73,6 +73,7 @@ def _queue(request: HttpRequest) -> dict:
             "not_sent": _("Crisis during intake, not sent"),
             "no_crisis": _("No crisis signal"),
             "claim": _("Claim"),
+            "waiting": _("Waiting"),
         },
     }
 
