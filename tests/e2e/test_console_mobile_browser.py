@@ -93,7 +93,15 @@ def console(chromium, live_server):
 
 
 def open_page(chromium, live_server, viewport, session: str):
-    context = chromium.new_context(base_url=live_server.url, viewport=viewport, locale="en-US")
+    # The phone is emulated as one (touch, and the page's <meta name="viewport"> obeyed:
+    # without it a phone lays the page out 980 px wide and shrinks it).
+    phone = {"is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+    context = chromium.new_context(
+        base_url=live_server.url,
+        viewport=viewport,
+        locale="en-US",
+        **(phone if viewport is PHONE else {}),
+    )
     context.set_default_timeout(15_000)
     context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
     return context.new_page()
@@ -102,6 +110,8 @@ def open_page(chromium, live_server, viewport, session: str):
 def check_layout(page, viewport, name: str) -> None:
     """No sideways scroll, 44 px targets on a phone, axe clean; then a screenshot."""
     size = f"{viewport['width']}x{viewport['height']}"
+    meta = page.locator("meta[name=viewport]")
+    assert meta.get_attribute("content") == "width=device-width, initial-scale=1"
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], f"{name} at {size} scrolls sideways: {width}"
     if viewport is PHONE:
