@@ -8,10 +8,12 @@ write the audit events for the changes.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,20 +21,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import mfa_required
-from audit.decorators import no_phi
+from audit.decorators import no_phi, shows_phi
 from cases import actions as services
 from cases.access import BreakGlassRequired, get_case_for_user
 from cases.models import AcuityOverride, Case, CrisisSignal
 from console import forms
+from console.case_page import CASE_QUERYSET, render_case_page
 from console.common import paging_enabled, redirect_after_post
 
 
-def case_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """POST + MFA + no_phi; resolves ``case_id`` to a case the user may see."""
+def _case_view(view: Callable[..., HttpResponse | None]) -> Callable[..., HttpResponse]:
+    """Resolves ``case_id`` to a case the user may see, then back to the case page
+    (or the view's own response: an invalid form re-renders the page)."""
 
-    @require_POST
-    @mfa_required
-    @no_phi
     @wraps(view)
     def wrapper(request: HttpRequest, case_id, **kwargs) -> HttpResponse:
         try:
@@ -41,12 +42,25 @@ def case_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             raise Http404 from exc
         back = reverse("console:case", args=[case.pk])
         try:
-            view(request, case, **kwargs)
+            response = view(request, case, **kwargs)
         except services.ActionError as exc:
             messages.error(request, str(exc))
-        return redirect_after_post(request, back)
+            response = None
+        return response or redirect_after_post(request, back)
 
     return wrapper
+
+
+def case_action(view: Callable[..., HttpResponse | None]) -> Callable[..., HttpResponse]:
+    """POST + MFA + no_phi; resolves ``case_id`` to a case the user may see."""
+    return require_POST(mfa_required(no_phi(_case_view(view))))
+
+
+def case_form_action(view: Callable[..., HttpResponse | None]) -> Callable[..., HttpResponse]:
+    """A case action with a form: POST + MFA, and ``shows_phi`` because an invalid form
+    brings back the case page (audited) with what the clinician typed, not a redirect
+    that would lose it."""
+    return require_POST(mfa_required(shows_phi(_case_view(view))))
 
 
 def _form_error(request: HttpRequest, form) -> None:
@@ -55,6 +69,32 @@ def _form_error(request: HttpRequest, form) -> None:
         for name, errs in form.errors.items()
     ]
     messages.error(request, _("Nothing was saved. %(errors)s") % {"errors": " ".join(errors)})
+
+
+def _page_with(request: HttpRequest, case: Case, name: str, form, status: int) -> HttpResponse:
+    """The case page again with the posted form, its errors, and the first one focused."""
+    first = next((field for field in form.errors if field in form.fields), None)
+    if first:
+        # Focus lands on the field to fix, so the page opens where the form is.
+        form.fields[first].widget.attrs["autofocus"] = True
+    case = CASE_QUERYSET.get(pk=case.pk)
+    return render_case_page(request, case, bound_forms={name: form}, status=status)
+
+
+def _submit(
+    request: HttpRequest, case: Case, name: str, form, apply: Callable[[dict], None]
+) -> HttpResponse | None:
+    """Validate ``form`` and ``apply`` its data; an invalid form (400) or a refusal (409)
+    brings back the page with everything typed, instead of a redirect that would lose it."""
+    if not form.is_valid():
+        _form_error(request, form)
+        return _page_with(request, case, name, form, 400)
+    try:
+        apply(form.cleaned_data)
+    except services.ActionError as exc:
+        messages.error(request, str(exc))
+        return _page_with(request, case, name, form, 409)
+    return None
 
 
 @case_action
@@ -71,42 +111,47 @@ def release(request: HttpRequest, case: Case) -> None:
     messages.success(request, _("Case %(ref)s is back in the queue.") % {"ref": case.reference})
 
 
-@case_action
-def add_note(request: HttpRequest, case: Case) -> None:
+@case_form_action
+def add_note(request: HttpRequest, case: Case) -> HttpResponse | None:
     """Add a note to the timeline (sealed at rest)."""
-    form = forms.NoteForm(request.POST)
-    if not form.is_valid():
-        return _form_error(request, form)
-    services.case_add_note(case=case, user=request.user, text=form.cleaned_data["text"])
-    messages.success(request, _("Note saved."))
+
+    def apply(data: dict) -> None:
+        services.case_add_note(case=case, user=request.user, text=data["text"])
+        messages.success(request, _("Note saved."))
+
+    form = forms.NoteForm(request.POST, auto_id="note_%s")
+    return _submit(request, case, "note_form", form, apply)
 
 
-@case_action
-def contact_attempt(request: HttpRequest, case: Case) -> None:
+@case_form_action
+def contact_attempt(request: HttpRequest, case: Case) -> HttpResponse | None:
     """Record an attempt to reach the patient."""
-    form = forms.ContactAttemptForm(request.POST)
-    if not form.is_valid():
-        return _form_error(request, form)
-    services.case_record_contact_attempt(case=case, user=request.user, **form.cleaned_data)
-    messages.success(request, _("Contact attempt recorded."))
+
+    def apply(data: dict) -> None:
+        services.case_record_contact_attempt(case=case, user=request.user, **data)
+        messages.success(request, _("Contact attempt recorded."))
+
+    form = forms.ContactAttemptForm(request.POST, auto_id="contact_%s")
+    return _submit(request, case, "contact_form", form, apply)
 
 
-@case_action
-def override(request: HttpRequest, case: Case) -> None:
+@case_form_action
+def override(request: HttpRequest, case: Case) -> HttpResponse | None:
     """Request an acuity override (raising applies at once)."""
-    form = forms.OverrideForm(request.POST)
-    if not form.is_valid():
-        return _form_error(request, form)
-    result = services.case_override_request(case=case, user=request.user, **form.cleaned_data)
-    if result.status == AcuityOverride.Status.PENDING:
-        messages.warning(
-            request,
-            _("Override requested. A second clinician must confirm it before it applies."),
-        )
-    else:
-        messages.success(
-            request, _("Acuity changed to %(acuity)s.") % {"acuity": result.get_to_acuity_display()}
-        )
+
+    def apply(data: dict) -> None:
+        result = services.case_override_request(case=case, user=request.user, **data)
+        if result.status == AcuityOverride.Status.PENDING:
+            messages.warning(
+                request,
+                _("Override requested. A second clinician must confirm it before it applies."),
+            )
+        else:
+            acuity = result.get_to_acuity_display()
+            messages.success(request, _("Acuity changed to %(acuity)s.") % {"acuity": acuity})
+
+    form = forms.OverrideForm(request.POST, auto_id="override_%s")
+    return _submit(request, case, "override_form", form, apply)
 
 
 @case_action
@@ -135,26 +180,55 @@ def signal_review(request: HttpRequest, case: Case, signal_id) -> None:
 
 
 @case_action
-def missed_signal(request: HttpRequest, case: Case) -> None:
+def signals_review(request: HttpRequest, case: Case) -> None:
+    """Review the signals of one sentence together: it is one thing the nurse read.
+
+    Each signal keeps its own review (the labelled data for the next script version).
+    """
+    ids = []
+    for value in request.POST.getlist("signal"):
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue  # a forged id is not a 500
+    signals = list(CrisisSignal.objects.filter(pk__in=ids, case=case).order_by("created_at"))
+    if not signals:
+        raise Http404
+    review = request.POST.get("review", "")
+    with transaction.atomic():
+        for signal in signals:
+            services.signal_review(signal=signal, user=request.user, review=review)
+    messages.success(request, _("Thank you: the signal review was recorded."))
+
+
+@case_form_action
+def missed_signal(request: HttpRequest, case: Case) -> HttpResponse | None:
     """Record a crisis signal the engine missed."""
-    form = forms.MissedSignalForm(request.POST)
-    if not form.is_valid():
-        return _form_error(request, form)
-    services.signal_record_missed(case=case, user=request.user, **form.cleaned_data)
-    messages.success(
-        request,
-        _("Missed signal recorded: the case is now an emergent crisis case and on call is paged."),
-    )
+
+    def apply(data: dict) -> None:
+        services.signal_record_missed(case=case, user=request.user, **data)
+        messages.success(
+            request,
+            _(
+                "Missed signal recorded: the case is now an emergent crisis case"
+                " and on call is paged."
+            ),
+        )
+
+    form = forms.MissedSignalForm(request.POST, auto_id="missed_%s")
+    return _submit(request, case, "missed_form", form, apply)
 
 
-@case_action
-def dispose(request: HttpRequest, case: Case) -> None:
+@case_form_action
+def dispose(request: HttpRequest, case: Case) -> HttpResponse | None:
     """Record a disposition and close the case."""
-    form = forms.DispositionForm(request.POST)
-    if not form.is_valid():
-        return _form_error(request, form)
-    services.case_dispose(case=case, user=request.user, **form.cleaned_data)
-    messages.success(request, _("Case %(ref)s is closed.") % {"ref": case.reference})
+
+    def apply(data: dict) -> None:
+        services.case_dispose(case=case, user=request.user, **data)
+        messages.success(request, _("Case %(ref)s is closed.") % {"ref": case.reference})
+
+    form = forms.DispositionForm(request.POST, auto_id="disposition_%s")
+    return _submit(request, case, "disposition_form", form, apply)
 
 
 @case_action

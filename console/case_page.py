@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import mfa_required
@@ -22,11 +23,14 @@ from console import forms
 from console.common import paging_enabled
 from console.highlight import Segment, highlight
 from console.screeners import screener_sections
+from console.signal_groups import group_signals
 from console.signals import model_readings, signal_name
 from console.timers import annotate_timers
 from messaging.models import Message
 
 CASE_QUERYSET = Case.objects.select_related("intake", "team", "claimed_by")
+# One-tap page actions (acknowledge, escalate now, reassign, snooze) are built apart;
+# the case page includes them at the top of its actions once the template exists.
 
 
 def _pages(case: Case) -> list:
@@ -74,8 +78,31 @@ def crisis_messages(case: Case, signals: list[CrisisSignal]) -> list[CrisisMessa
     return [CrisisMessage(m, highlight(m.body, spans[str(m.pk)])) for m in messages]
 
 
-def case_context(request: HttpRequest, case: Case) -> dict:
-    """Everything the case page shows, in a fixed number of queries."""
+def _name_reviewed_signals(events: list[CaseEvent], signals: list[CrisisSignal]) -> None:
+    """Say which signal a review event is about in plain words.
+
+    The stored summary names the rule id, which nurses should never have to read; the
+    event keeps the signal's id, and the page already holds the signals.
+    """
+    by_id = {str(s.pk): s for s in signals}
+    for event in events:
+        signal = by_id.get((event.data or {}).get("signal", ""))
+        if event.kind == CaseEvent.Kind.SIGNAL_REVIEW and signal is not None:
+            event.summary = _("“%(signal)s” marked %(review)s by %(who)s") % {
+                "signal": signal.plain_name,
+                "review": CrisisSignal.Review(event.data.get("review", signal.review)).label,
+                "who": (event.actor.get_full_name() or event.actor.username)
+                if event.actor
+                else "–",
+            }
+
+
+def case_context(request: HttpRequest, case: Case, bound_forms: dict | None = None) -> dict:
+    """Everything the case page shows, in a fixed number of queries.
+
+    ``bound_forms`` replaces empty forms by forms the clinician posted with an error, so
+    the page comes back with what they typed and the message next to the field.
+    """
     user = request.user
     intake = case.intake
     results = list(case.triage_results.select_related("script").order_by("created_at"))
@@ -94,7 +121,18 @@ def case_context(request: HttpRequest, case: Case) -> dict:
     ]
     annotate_timers([case], timezone.now())
     is_supervisor = has_role(user, "supervisor")
-    return {
+    messages_shown = crisis_messages(case, signals)
+    bodies = {str(item.message.pk): item.message.body for item in messages_shown}
+
+    def text_of(signal: CrisisSignal) -> str | None:
+        if signal.source == CrisisSignal.Source.INTAKE_TEXT:
+            return intake.reason if signal.source_id in ("", str(intake.pk)) else None
+        if signal.source == CrisisSignal.Source.MESSAGE:
+            return bodies.get(signal.source_id)
+        return None
+
+    _name_reviewed_signals(events, signals)
+    context = {
         "case": case,
         "intake": intake,
         "results": results,
@@ -103,7 +141,9 @@ def case_context(request: HttpRequest, case: Case) -> dict:
         "signals": signals,
         "model_readings": model_readings(scans),
         "reason_segments": highlight(intake.reason, text_spans),
-        "crisis_messages": crisis_messages(case, signals),
+        "crisis_messages": messages_shown,
+        "signal_groups": group_signals(signals, text_of),
+        "crisis_reasons": list(dict.fromkeys(s.plain_name for s in signals)),
         "events": events,
         "overrides": overrides,
         "pending_overrides": [o for o in overrides if o.status == AcuityOverride.Status.PENDING],
@@ -124,20 +164,33 @@ def case_context(request: HttpRequest, case: Case) -> dict:
         "disposition_form": forms.DispositionForm(auto_id="disposition_%s"),
         "event_kinds": CaseEvent.Kind,
     }
+    context.update(bound_forms or {})
+    return context
 
 
 @require_GET
 @mfa_required
 @shows_phi
 def case_detail(request: HttpRequest, case_id) -> HttpResponse:
-    """Contact details, screeners, rationale, signals, timeline; one VIEW event per view."""
+    """Summary, actions, then details (screeners, rationale, timeline); one VIEW event."""
     try:
         case = get_case_for_user(request, case_id, queryset=CASE_QUERYSET)
     except BreakGlassRequired:
         return redirect("console:break_glass", case_id=case_id)
+    return render_case_page(request, case)
+
+
+def render_case_page(
+    request: HttpRequest, case: Case, *, bound_forms: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The case page, audited: exactly one VIEW event, written before it renders.
+
+    Callers have checked access (``get_case_for_user``). The case actions call it with
+    the form that failed validation, so nothing typed is lost.
+    """
     # Outside the user's teams means a break-glass grant let them in: say so, record it.
     emergency = case.team_id not in visible_team_ids(request.user)
-    context = case_context(request, case)
+    context = case_context(request, case, bound_forms)
     # The patient messages shown here are named in the one view event, so the trail
     # answers "who read this message" without a second event per view.
     shown = [str(c.message.pk) for c in context["crisis_messages"]]
@@ -158,4 +211,4 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     context["access_events"] = (
         list(accesses_for("cases.case", case.pk)[:50]) if context["is_supervisor"] else []
     )
-    return render(request, "console/case.html", context)
+    return render(request, "console/case.html", context, status=status)

@@ -72,9 +72,18 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+# No answer is chosen for the nurse: a default such as "Reached the patient" or
+# "Appointment booked" gets recorded by a tired thumb without being true.
+CHOOSE = ("", _("Choose…"))
+
+
 class ContactAttemptForm(forms.Form):
     method = forms.ChoiceField(label=_("How"), choices=Intake.ContactMethod.choices)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=ContactOutcome.choices)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[CHOOSE, *ContactOutcome.choices],
+        error_messages={"required": _("Choose the outcome of this attempt.")},
+    )
     note = forms.CharField(
         label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -102,7 +111,9 @@ class MissedSignalForm(forms.Form):
 
 class DispositionForm(forms.Form):
     disposition = forms.ChoiceField(
-        label=_("Disposition"), choices=[(c.value, c.label) for c in CLINICAL_DISPOSITIONS]
+        label=_("Disposition"),
+        choices=[CHOOSE, *((c.value, c.label) for c in CLINICAL_DISPOSITIONS)],
+        error_messages={"required": _("Choose a disposition: how this case ends.")},
     )
     note = forms.CharField(
         label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -82,6 +82,7 @@ def _queue(request: HttpRequest) -> dict:
             "no_crisis": _("No crisis signal"),
             "claim": _("Claim"),
             "asked_for_person": _("Asked for a person"),
+            "waiting": _("Waiting"),
         },
     }
 

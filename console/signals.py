@@ -16,18 +16,46 @@ CATEGORY_NAMES = {
     "abuse_violence": _("Abuse or violence"),
     "overdose_medical": _("Overdose or medical emergency"),
     "model_concern": _("Crisis model"),
+    "abuse": _("Abuse or neglect"),
+    "other": _("Other"),
+}
+# What each subtype means, in the words a nurse would say (the lexicon's subtypes).
+SUBTYPE_NAMES = {
+    ("suicide", "ideation"): _("thoughts of suicide"),
+    ("suicide", "plan"): _("a plan"),
+    ("suicide", "intent"): _("intent to act"),
+    ("suicide", "means"): _("access to means"),
+    ("suicide", "past_attempt"): _("a past attempt"),
+    ("self_harm", "current"): _("harming themselves now"),
+    ("self_harm", "intent"): _("intent to self-harm"),
+    ("harm_to_others", "ideation"): _("thoughts of hurting someone"),
+    ("harm_to_others", "intent"): _("intent to hurt someone"),
+    ("harm_to_others", "means"): _("access to means"),
+    ("abuse_violence", "physical"): _("physical violence"),
+    ("abuse_violence", "sexual"): _("sexual abuse"),
+    ("abuse_violence", "threat"): _("threats"),
+    ("abuse_violence", "unsafe_home"): _("unsafe at home"),
+    ("overdose_medical", "medical_emergency"): _("medical emergency"),
+    ("overdose_medical", "overdose"): _("overdose"),
+    ("overdose_medical", "poisoning"): _("poisoning"),
 }
 CONCERN_WORDS = {"high": _("high concern"), "raised": _("raised concern"), "low": _("low concern")}
 
 
 def signal_name(signal: CrisisSignal) -> str:
-    """ "Suicide: plan", "Crisis model: high concern", "Recorded by staff"..."""
+    """ "Suicide: a plan", "Crisis model: high concern", "Self-harm: harming themselves now"..."""
     category = str(CATEGORY_NAMES.get(signal.category, signal.category.replace("_", " ")))
     if signal.category == "model_concern":
         return f"{category}: {CONCERN_WORDS.get(signal.severity, signal.severity)}"
+    if signal.source == CrisisSignal.Source.SCREENER:
+        return str(_("%(category)s: screener answer") % {"category": category})
+    name = category
     if signal.subtype:
-        return f"{category}: {signal.subtype.replace('_', ' ')}"
-    return category
+        subtype = SUBTYPE_NAMES.get((signal.category, signal.subtype))
+        name = f"{category}: {subtype or signal.subtype.replace('_', ' ')}"
+    if signal.subject == "third_party":
+        name = f"{name} {_('(about someone else)')}"
+    return name
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,11 @@ urlpatterns = [
         actions.signal_review,
         name="case_signal_review",
     ),
+    path(
+        "cases/<uuid:case_id>/signals/review/",
+        actions.signals_review,
+        name="case_signals_review",
+    ),
     path("cases/<uuid:case_id>/signals/missed/", actions.missed_signal, name="case_missed_signal"),
     path("cases/<uuid:case_id>/disposition/", actions.dispose, name="case_dispose"),
     path(

@@ -150,6 +150,19 @@ def _with_signal(team) -> dict:
     return {"case_id": case.pk, "signal_id": signals[0].pk}
 
 
+def _with_signals(ctx, team) -> dict:
+    """A crisis case; its signals' ids go in the POST data (one review per sentence)."""
+    from tests.factories.paging import make_crisis_case
+
+    case, signals = make_crisis_case(team=team, n_signals=2)
+    ctx.signal_ids = [str(s.pk) for s in signals]
+    return {"case_id": case.pk}
+
+
+def _signals_review(ctx) -> dict:
+    return {"signal": ctx.signal_ids, "review": "true_positive"}
+
+
 def _with_page(team) -> dict:
     page = _page(team)
     return {"case_id": page.case_id, "page_id": page.pk}
@@ -247,6 +260,22 @@ CONSOLE_MATRIX: dict[str, Access | list[Access]] = {
     "console:case_signal_review": case_scenarios(
         _with_signal, data=lambda ctx: {"review": "true_positive"}
     ),
+    "console:case_signals_review": [
+        Access(
+            label="own team",
+            allowed=CLINICAL,
+            method="post",
+            kwargs=lambda ctx: _with_signals(ctx, ctx.team),
+            data=_signals_review,
+        ),
+        Access(
+            label="other team",
+            not_found=CLINICAL,
+            method="post",
+            kwargs=lambda ctx: _with_signals(ctx, ctx.other_team),
+            data=_signals_review,
+        ),
+    ],
     "console:case_missed_signal": case_scenarios(
         data=lambda ctx: {"category": "suicide", "note": "missed"}
     ),

@@ -69,6 +69,20 @@ def _case_fhir_export(client) -> Request:
     return "get", reverse("console:case_fhir_export", args=[make_triaged_case(team).pk]), None
 
 
+def _case_form(name: str):
+    """A case form posted empty: the case page comes back with the errors (issue 17)."""
+
+    def build(client) -> Request:
+        from tests.factories.cases import make_team
+        from tests.factories.console import make_triaged_case
+
+        team = make_team()
+        login_verified(client, make_staff(Role.NURSE, team=team))
+        return "post", reverse(name, args=[make_triaged_case(team).pk]), {}
+
+    return build
+
+
 def _break_glass_review(client) -> Request:
     from tests.factories.cases import make_team
 
@@ -112,6 +126,12 @@ PHI_VIEWS: dict[str, Callable[..., Request]] = {
     "console:case": _console_case,
     "console:case_fhir_export": _case_fhir_export,
     "console:break_glass_review": _break_glass_review,
+    # An invalid case form re-renders the case page with what was typed (issue 17).
+    "console:case_note": _case_form("console:case_note"),
+    "console:case_contact": _case_form("console:case_contact"),
+    "console:case_override": _case_form("console:case_override"),
+    "console:case_missed_signal": _case_form("console:case_missed_signal"),
+    "console:case_dispose": _case_form("console:case_dispose"),
     # Patient conversation (issue 9); a POST renders the conversation after it.
     "console:messaging_conversation": _conversation("console:messaging_conversation"),
     "console:messaging_take_over": _conversation("console:messaging_take_over", "post"),
