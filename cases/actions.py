@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import has_role
 from audit.models import AccessEvent
 from audit.services import record_access
+from cases.access import break_glass_for_review
 from cases.models import AcuityOverride, BreakGlassAccess, Case, CaseEvent, CrisisSignal
 from cases.opening import escalate, raise_page
 from cases.targets import due_at
@@ -485,8 +486,6 @@ def cases_release_overdue(*, now: dt.datetime | None = None, limit: int = 500) -
 @transaction.atomic
 def break_glass_review(*, access: BreakGlassAccess, user) -> BreakGlassAccess:
     """A supervisor marks a break-glass access as reviewed (idempotent)."""
-    from cases.access import break_glass_for_review
-
     access = (
         break_glass_for_review(user).select_for_update(of=("self",)).filter(pk=access.pk).first()
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, CrisisScan, CrisisSignal, TriageResult
 from cases.targets import due_at
 from intake.models import Intake
+from paging.services import page_raise
 from triage import engine
 from triage.crisis_models.active import active_model
 from triage.engine.crisis_model import concern_level
@@ -208,8 +209,6 @@ def raise_page(
     ``source_keys`` say where a new crisis case came from, so a flood from one source
     shares one page (``paging.services.grouping``).
     """
-    from paging.services import page_raise
-
     page_raise(case=case, signals=signals, reason="crisis", source_keys=source_keys)
 
 

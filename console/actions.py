@@ -27,7 +27,9 @@ from cases.access import BreakGlassRequired, get_case_for_user
 from cases.models import AcuityOverride, Case, CrisisSignal
 from console import forms
 from console.case_page import CASE_QUERYSET, render_case_page
-from console.common import paging_enabled, redirect_after_post
+from console.common import redirect_after_post
+from paging.models import Page
+from paging.services import page_acknowledge
 
 
 def _case_view(view: Callable[..., HttpResponse | None]) -> Callable[..., HttpResponse]:
@@ -234,11 +236,6 @@ def dispose(request: HttpRequest, case: Case) -> HttpResponse | None:
 @case_action
 def page_ack(request: HttpRequest, case: Case, page_id) -> None:
     """Acknowledge the crisis page of this case (paging app)."""
-    if not paging_enabled():
-        raise Http404
-    from paging.models import Page
-    from paging.services import page_acknowledge
-
     page = get_object_or_404(Page, pk=page_id, case=case)
     if not request.user.has_perm("accounts.work_cases"):
         raise services.ActionError(_("You do not have permission to do that."))

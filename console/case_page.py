@@ -20,24 +20,18 @@ from audit.services import accesses_for, record_access
 from cases.access import BreakGlassRequired, get_case_for_user
 from cases.models import AcuityOverride, Case, CaseEvent, CrisisSignal
 from console import forms
-from console.common import paging_enabled
 from console.highlight import Segment, highlight
 from console.screeners import screener_sections
 from console.signal_groups import group_signals
 from console.signals import model_readings, signal_name
 from console.timers import annotate_timers
 from messaging.models import Message
+from paging.models import Page
 
 CASE_QUERYSET = Case.objects.select_related("intake", "team", "claimed_by")
-# One-tap page actions (acknowledge, escalate now, reassign, snooze) are built apart;
-# the case page includes them at the top of its actions once the template exists.
 
 
 def _pages(case: Case) -> list:
-    if not paging_enabled():
-        return []
-    from paging.models import Page
-
     return list(
         Page.objects.filter(case=case).select_related("acknowledged_by").order_by("-created_at")
     )
@@ -148,7 +142,6 @@ def case_context(request: HttpRequest, case: Case, bound_forms: dict | None = No
         "overrides": overrides,
         "pending_overrides": [o for o in overrides if o.status == AcuityOverride.Status.PENDING],
         "pages": _pages(case),
-        "paging_enabled": paging_enabled(),
         "can_work": user.has_perm("accounts.work_cases"),
         "can_lower": user.has_perm("accounts.override_triage"),
         "can_confirm": user.has_perm("accounts.confirm_override"),

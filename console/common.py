@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
-
-
-def paging_enabled() -> bool:
-    """The paging app (pages, on-call, in-console alerts) is optional to the console."""
-    return apps.is_installed("paging")
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -27,7 +27,6 @@ from audit.models import AccessEvent
 from audit.services import record_access
 from cases.access import visible_cases
 from cases.models import Case
-from console.common import paging_enabled
 from console.forms import QueueFilterForm
 from console.timers import annotate_rows, annotate_timers
 from messaging.models import CallbackRequest
@@ -73,7 +72,6 @@ def _queue(request: HttpRequest) -> dict:
         "filter_query": query.urlencode(),
         "page_query": request.GET.urlencode(),
         "poll_seconds": settings.CONSOLE_POLL_SECONDS,
-        "paging_enabled": paging_enabled(),
         "is_supervisor": has_role(user, "supervisor"),
         "labels": {
             "flagged": _("Flagged"),

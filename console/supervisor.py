@@ -15,8 +15,11 @@ from accounts.models import Team
 from accounts.roles import visible_team_ids
 from audit.decorators import no_phi
 from console import reports
-from console.common import paging_enabled
 from console.timers import duration
+from paging.models import OnCallSchedule
+from paging.services.figures import team_figures
+from paging.services.grouping import flood_alerts
+from paging.services.oncall import oncall_at
 from triage.crisis_models.active import active_model
 from triage.crisis_models.active import health as crisis_model_health
 
@@ -24,13 +27,6 @@ REPORT_DAYS = 90
 
 
 def _paging(teams) -> dict:
-    if not paging_enabled():
-        return {}
-    from paging.models import OnCallSchedule
-    from paging.services.figures import team_figures
-    from paging.services.grouping import flood_alerts
-    from paging.services.oncall import oncall_at
-
     return {
         # Pages grouping many crisis cases from one source: "possible flooding".
         "flood_alerts": flood_alerts([t.pk for t in teams]),
@@ -68,7 +64,6 @@ def supervisor_home(request: HttpRequest) -> HttpResponse:
         "gender_groups": reports.outcomes_by_group(counts, "gender"),
         "report_days": REPORT_DAYS,
         "min_group": reports.MIN_GROUP,
-        "paging_enabled": paging_enabled(),
         "is_supervisor": True,
         # Admin changes that could open PHI, waiting for a supervisor (accounts.approvals).
         "access_requests": list(decidable_requests(request.user).order_by("requested_at")[:100]),

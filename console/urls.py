@@ -11,7 +11,6 @@ from console import (
     queue,
     supervisor,
 )
-from console.common import paging_enabled
 from messaging import urls as messaging_urls
 
 app_name = "console"
@@ -63,9 +62,8 @@ urlpatterns = [
     ),
 ]
 
-if paging_enabled():
-    # Paging's console pages (on call, alerts, page detail) live under /console/paging/.
-    urlpatterns.append(path("paging/", include("paging.urls")))
+# Paging's console pages (on call, alerts, page detail) live under /console/paging/.
+urlpatterns.append(path("paging/", include("paging.urls")))
 
 # Patient conversation (messaging): /console/cases/<uuid>/conversation/...
 urlpatterns += messaging_urls.console_urlpatterns

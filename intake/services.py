@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Team
+from cases.opening import DRAFT_SCANNED_STEPS, case_open_from_draft, case_open_from_intake
 from intake import steps, tokens
 from intake.models import Consent, ConsentDocument, Intake
 from lib import phi
@@ -266,8 +267,6 @@ def intake_submit(*, intake: Intake, source_keys: tuple[str, ...] = ()) -> Submi
     ``source_keys`` (``intake.source.request_keys``) group a flood of crisis
     pages from one source.
     """
-    from cases.opening import case_open_from_intake
-
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
     if intake.status != Intake.Status.DRAFT:
         raise IntakeError("This intake was already sent.")
@@ -297,8 +296,6 @@ def intake_crisis_check(*, intake: Intake, step: str, source_keys: tuple[str, ..
     A failure here never loses the patient's answers (already saved) and never blocks
     the form: it is logged, and the submission scans everything again.
     """
-    from cases.opening import DRAFT_SCANNED_STEPS, case_open_from_draft
-
     if step not in DRAFT_SCANNED_STEPS:
         return False
     try:

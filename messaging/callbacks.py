@@ -24,6 +24,7 @@ from cases.opening import escalate
 from intake.templatetags.patient_dates import patient_datetime_text
 from messaging.clinic import ClinicFacts, facts_for
 from messaging.models import CallbackRequest, Message
+from paging.services.oncall import oncall_at
 
 OBJECT_TYPE = "messaging.callbackrequest"
 # Message.reply_text_id of the assistant's answer to a typed request (built here).
@@ -155,8 +156,6 @@ class Promise:
 
 
 def promise_for(callback: CallbackRequest, team, now: dt.datetime | None = None) -> Promise:
-    from paging.services.oncall import oncall_at
-
     now = now or timezone.now()
     facts = facts_for(team)
     return Promise(

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from audit.decorators import no_phi
-from paging.models import AckLink
+from paging.models import AckLink, ShiftConfirmation
 from paging.services import ack_link_use
 from paging.services.links import ack_link_id, shift_confirmation_id
 from paging.services.shifts import shift_confirm
@@ -59,8 +59,6 @@ def shift_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
         if confirmation is None:
             return _invalid(request, expired=False)
         return render(request, "paging/shift_confirmed.html", {"confirmation": confirmation})
-    from paging.models import ShiftConfirmation
-
     confirmation = (
         ShiftConfirmation.objects.select_related("schedule__team", "user")
         .filter(pk=confirmation_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import urllib.request
+import zoneinfo
 
 from django.conf import settings
 from django.db import transaction
@@ -114,8 +115,6 @@ def coverage_gap_tick(*, now: dt.datetime | None = None) -> None:
 
 
 def team_tz(team: Team):
-    import zoneinfo
-
     try:
         return zoneinfo.ZoneInfo(team.time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
