@@ -37,6 +37,8 @@ def author(message: Message, *, for_patient: bool) -> str:
 
 
 def entries(conversation: Conversation, *, for_patient: bool) -> list[Entry]:
+    if conversation.pk is None:  # not started yet
+        return []
     messages = conversation.messages.order_by("created_at", "pk")
     return [
         Entry(

@@ -53,6 +53,12 @@ def conversation_for_case(*, case: Case) -> Conversation:
     return conversation
 
 
+def conversation_to_show(case: Case) -> Conversation:
+    """The case's conversation for a page to show; one not started yet is an unsaved
+    instance, so showing a page writes nothing (the first message creates it)."""
+    return Conversation.objects.filter(case=case).first() or Conversation(case=case)
+
+
 def patient_can_write(case: Case) -> bool:
     return case.intake.status == Intake.Status.SUBMITTED and case.status != Case.Status.CLOSED
 

@@ -44,13 +44,13 @@ def staff_context(request: HttpRequest, case: Case, *, form=None) -> dict:
 
     Call it after the access check (get_case_for_user), in the view that renders it.
     """
-    conversation = services.conversation_for_case(case=case)
+    conversation = services.conversation_to_show(case)
     with transaction.atomic():
         record_access(
             request=request,
             action=AccessEvent.Action.VIEW,
             object_type=OBJECT_TYPE,
-            object_id=conversation.pk,
+            object_id=conversation.pk or "",
             patient_ref=case.reference,
         )
     return {
