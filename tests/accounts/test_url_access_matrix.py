@@ -412,7 +412,7 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "audit.chainanchor": _AUDITORS,
     "intake.consentdocument": _ADMINS,
     "intake.consent": _ADMINS,
-    "intake": _ADMINS,
+    "intake.intake": _ADMINS,
     "triage.triagescript": _ADMINS,
     "triage.crisismodel": _ADMINS,
     "paging.oncallschedule": _ADMINS_AND_AUDITORS,

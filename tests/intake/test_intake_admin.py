@@ -76,7 +76,7 @@ def test_the_migration_published_version_1_in_both_languages():
 def test_admin_shows_a_published_text_read_only(admin_client):
     document = ConsentDocument.objects.get(language="en", status="published")
 
-    response = admin_client.get(reverse("admin:triage_consentdocument_change", args=[document.pk]))
+    response = admin_client.get(reverse("admin:intake_consentdocument_change", args=[document.pk]))
 
     assert response.status_code == 200
     assert 'name="body"' not in response.content.decode()
@@ -84,14 +84,14 @@ def test_admin_shows_a_published_text_read_only(admin_client):
 
 def test_admin_adds_a_draft_with_the_next_version_and_publishes_it(admin_client):
     admin_client.post(
-        reverse("admin:triage_consentdocument_add"),
+        reverse("admin:intake_consentdocument_add"),
         {"language": "en", "title": "Consent v2", "body": "Plain words."},
     )
     draft = ConsentDocument.objects.get(title="Consent v2")
     assert (draft.version, draft.status) == (2, "draft")
 
     admin_client.post(
-        reverse("admin:triage_consentdocument_changelist"),
+        reverse("admin:intake_consentdocument_changelist"),
         {"action": "publish", "_selected_action": [draft.pk]},
     )
 
@@ -101,7 +101,7 @@ def test_admin_adds_a_draft_with_the_next_version_and_publishes_it(admin_client)
 def test_intake_admin_hides_phi_without_read_phi_and_records_the_view(admin_client):
     intake = make_intake(full_name=PHI["full_name"], reason=PHI["reason"])
 
-    response = admin_client.get(reverse("admin:triage_intake_change", args=[intake.pk]))
+    response = admin_client.get(reverse("admin:intake_intake_change", args=[intake.pk]))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -113,11 +113,11 @@ def test_intake_admin_hides_phi_without_read_phi_and_records_the_view(admin_clie
 
 def test_intake_admin_shows_phi_read_only_to_a_reader_of_phi(client):
     reader = make_staff(None, is_staff=True)
-    grant(reader, "accounts.read_phi", "triage.view_intake")
+    grant(reader, "accounts.read_phi", "intake.view_intake")
     login_verified(client, reader)
     intake = make_intake(full_name=PHI["full_name"], reason=PHI["reason"])
 
-    html = client.get(reverse("admin:triage_intake_change", args=[intake.pk])).content.decode()
+    html = client.get(reverse("admin:intake_intake_change", args=[intake.pk])).content.decode()
 
     assert PHI["full_name"] in html and PHI["reason"] in html
     assert 'name="full_name"' not in html  # read-only display, no input
@@ -126,7 +126,7 @@ def test_intake_admin_shows_phi_read_only_to_a_reader_of_phi(client):
 def test_intake_admin_list_is_an_audit_event_and_shows_no_phi(admin_client):
     make_intake(full_name=PHI["full_name"])
 
-    html = admin_client.get(reverse("admin:triage_intake_changelist")).content.decode()
+    html = admin_client.get(reverse("admin:intake_intake_changelist")).content.decode()
 
     assert PHI["full_name"] not in html
     assert AccessEvent.objects.filter(action=AccessEvent.Action.LIST).exists()

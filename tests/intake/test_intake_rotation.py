@@ -45,7 +45,7 @@ def test_after_rotation_every_record_is_readable_under_the_new_key(settings):
 
     output = rotate()
 
-    assert "triage.Intake: 5 rows checked, 15 values re-encrypted" in output
+    assert "intake.Intake: 5 rows checked, 15 values re-encrypted" in output
     for n, intake in enumerate(intakes):
         assert raw("triage_intake", "full_name", intake.pk).startswith("phi1:k2027:")
         assert raw("triage_intake", "phone", intake.pk).startswith("phi1:k2027:")

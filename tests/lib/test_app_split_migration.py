@@ -47,7 +47,7 @@ def test_rows_written_before_the_split_are_read_by_the_new_apps():
     reviewers.permissions.add(Permission.objects.get(codename="view_case"))
 
     executor = _migrate(BEFORE_SPLIT)
-    old = executor.loader.project_state(BEFORE_SPLIT).apps
+    old = executor.loader.project_state([t for t in BEFORE_SPLIT if t[1]]).apps
     # Today's schema: the triage app owns these tables, and sees the rows.
     assert old.get_model("triage", "Case").objects.get(pk=case.pk).reference == case.reference
     assert old.get_model("triage", "Intake").objects.count() == Intake.objects.count()
