@@ -4,8 +4,8 @@ Everything here works on plain data and is safe to call from views, Celery tasks
 admin (to validate a script before approval) and benchmarks alike.
 """
 
-from .advice import AdviceRequest, detect_medical_advice
-from .crisis import SELF, THIRD_PARTY, Signal, scan
+from .advice import AdviceRequest
+from .crisis import SELF, THIRD_PARTY, Signal
 from .crisis_model import (
     CrisisModel,
     CrisisModelError,
@@ -13,6 +13,7 @@ from .crisis_model import (
     concern_level,
     crisis_decision,
 )
+from .defaults import detect_medical_advice, scan
 from .evaluation import Confusion, EvaluationReport, evaluate, format_table, load_cases
 from .lexicon import CATEGORIES, CompiledLexicon, LexiconError, compile_lexicon
 from .normalize import normalize

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 
 from .lexicon import CompiledRule, LexiconError, compile_pattern
 from .normalize import normalize
@@ -66,22 +65,13 @@ def compile_advice(patterns: Mapping) -> CompiledAdvice:
     return CompiledAdvice(tuple(rules))
 
 
-@cache
-def _default() -> CompiledAdvice:
-    from .script import default_script  # deferred: script imports this module
-
-    return default_script().compiled_advice
-
-
 def detect_medical_advice(
-    text: str, patterns: Mapping | CompiledAdvice | None = None
+    text: str, patterns: Mapping | CompiledAdvice
 ) -> tuple[AdviceRequest, ...]:
     """Every request for medical advice in ``text``, in order of position."""
     if not text:
         return ()
-    if patterns is None:
-        compiled = _default()
-    elif isinstance(patterns, CompiledAdvice):
+    if isinstance(patterns, CompiledAdvice):
         compiled = patterns
     else:
         compiled = getattr(patterns, "compiled_advice", None) or compile_advice(patterns)

@@ -17,13 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 
 from .keys import KEY_LENGTH, SHORT_KEY_LENGTH
 from .lexicon import CompiledLexicon, CompiledRule, LanguageContext, RuleGroups, compile_lexicon
 from .normalize import Normalized, normalize
 
-__all__ = ["SELF", "THIRD_PARTY", "Signal", "default_lexicon", "scan"]
+__all__ = ["SELF", "THIRD_PARTY", "Signal", "scan"]
 
 SELF = "self"
 THIRD_PARTY = "third_party"
@@ -46,17 +45,7 @@ class Signal:
     language: str
 
 
-@cache
-def default_lexicon() -> CompiledLexicon:
-    """The compiled lexicon of the default triage script."""
-    from .script import default_script  # deferred: script imports this module
-
-    return default_script().compiled_lexicon
-
-
-def _resolve(lexicon: Mapping | CompiledLexicon | None) -> CompiledLexicon:
-    if lexicon is None:
-        return default_lexicon()
+def _resolve(lexicon: Mapping | CompiledLexicon) -> CompiledLexicon:
     if isinstance(lexicon, CompiledLexicon):
         return lexicon
     compiled = getattr(lexicon, "compiled_lexicon", None)  # a Script
@@ -180,11 +169,12 @@ def _keep(signals: list[tuple[CompiledRule, int, int, str]]) -> list[tuple]:
     return kept
 
 
-def scan(text: str, lexicon: Mapping | CompiledLexicon | None = None) -> tuple[Signal, ...]:
+def scan(text: str, lexicon: Mapping | CompiledLexicon) -> tuple[Signal, ...]:
     """All crisis signals in ``text``, in order of position.
 
     ``lexicon`` is a lexicon document (the ``lexicon`` section of a triage script), a
-    compiled lexicon, a :class:`~triage.engine.script.Script`, or None for the default.
+    compiled lexicon or a :class:`~triage.engine.script.Script` (``engine.scan`` uses
+    the default script's when given none).
     """
     if not text:
         return ()
