@@ -20,8 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Permission
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import TeamMembership
 
 
 class Role(models.TextChoices):
@@ -134,8 +137,6 @@ def visible_team_ids(user) -> set[int]:
     roles = user_roles(user)
     if not roles & CLINICAL_ROLES:
         return set()
-    from accounts.models import TeamMembership
-
     # A supervised team is a membership with is_supervisor set, so every membership
     # covers both "own teams" and "supervised teams".
     memberships = TeamMembership.objects.filter(user=user)
@@ -152,8 +153,6 @@ def can_read_phi(user) -> bool:
         return False
     cached = getattr(user, "_accounts_can_read_phi", None)
     if cached is None:
-        from django.contrib.auth.models import Permission
-
         cached = (
             Permission.objects.filter(content_type__app_label="accounts", codename="read_phi")
             .filter(models.Q(group__user=user) | models.Q(user=user))

@@ -19,7 +19,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from audit import actors, chain, context
+from audit import actors, chain, context, triggers
 from audit.models import GENESIS_HASH, AccessEvent, ChainAnchor
 
 logger = logging.getLogger(__name__)
@@ -234,8 +234,6 @@ def check_exported_head(head: dict | None) -> ChainReport | None:
 def check_triggers(count: int = 0) -> ChainReport | None:
     """A report naming the append-only triggers not in force (missing, disabled or
     altered), if any; ``count`` is the number of events the chain walk verified."""
-    from audit import triggers
-
     found = triggers.problems(connection)
     if not found:
         return None
