@@ -17,6 +17,8 @@ def sqlite_results(tmp_path_factory) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
+        # Its own exported chain head: var/ may hold another run's.
+        "AUDIT_HEAD_EXPORT": str(database.with_suffix(".head.jsonl")),
         "TRIAGE_ENV": "test",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
         "PYTHONPATH": str(ROOT),
