@@ -127,8 +127,8 @@ def test_the_queue_fits_the_screen_most_pressing_first(chromium, live_server, co
     try:
         page.goto("/console/")
         case = console["case"]
-        # The crisis alerts arrive after the page loads: they must not widen it either.
-        page.locator("#paging-alerts .paging-alert").first.wait_for()
+        # The alert panel holds the crisis pages: it must not widen the page either.
+        page.locator("#alert-panel .alert-item").first.wait_for(state="attached")
         row = page.locator(f"#case-row-{case.pk}")
         assert row.locator(".q-acuity").inner_text().strip() == case.get_acuity_display()
         if viewport is PHONE:
