@@ -1,10 +1,9 @@
-"""What clinicians do to a case: the one write path for each console action.
+"""What clinicians do to a case: the console's actions, each one transaction.
 
-Every function is a transaction that changes the case, appends to its timeline
-(``CaseEvent``) and writes an audit event in the same transaction, so the three
-commit together or not at all. Status changes are guarded in SQL (conditional
-``UPDATE ... WHERE status = ...`` plus a row count, or ``select_for_update``), so two
-clinicians acting at once never both win.
+Each checks who may act, changes the case through ``cases.services`` (the only writer
+of its acuity, status, claim and crisis flag, guarded in SQL so two clinicians acting
+at once never both win), and writes an audit event in the same transaction, so the
+change, its timeline event and the audit event commit together or not at all.
 
 Refusals raise ``ActionError`` with a message meant for the person who tried.
 """
@@ -14,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,14 +21,13 @@ from django.utils.translation import gettext_lazy
 from accounts.roles import has_role
 from audit.models import AccessEvent
 from audit.services import record_access
+from cases import services
 from cases.access import break_glass_for_review
 from cases.models import AcuityOverride, BreakGlassAccess, Case, CaseEvent, CrisisSignal
-from cases.opening import escalate, raise_page
-from cases.targets import due_at
-from intake.models import Intake
+from cases.services import OBJECT_TYPE
+from cases.triaging import raise_page
 from triage.models import Acuity
 
-OBJECT_TYPE = "cases.case"
 # Lowering one of these (or clearing a crisis) needs a second clinician.
 GUARDED_ACUITIES = frozenset({Acuity.EMERGENT, Acuity.URGENT})
 # Dispositions a clinician can choose (consent withdrawal is the patient's own path).
@@ -89,6 +86,11 @@ def _locked(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
+def _contact_methods() -> list[str]:
+    # The intake app sits above cases: its choices are reached through the relation.
+    return Case._meta.get_field("intake").related_model.ContactMethod.values
+
+
 def _require_not_closed(case: Case) -> None:
     if case.status == Case.Status.CLOSED:
         raise ActionError(_("Case %(ref)s is closed.") % {"ref": case.reference})
@@ -101,12 +103,9 @@ def _require_not_closed(case: Case) -> None:
 def case_claim(*, case: Case, user) -> Case:
     """Take an open case. Race-safe: of two clinicians claiming at once, one wins."""
     _require(user, "accounts.work_cases")
-    now = _now()
-    won = Case.objects.filter(pk=case.pk, status=Case.Status.OPEN).update(
-        status=Case.Status.CLAIMED, claimed_by=user, claimed_at=now
-    )
-    current = Case.objects.select_related("claimed_by").get(pk=case.pk)
-    if not won:
+    claimed = services.case_claim(case=case, user=user)
+    if claimed is None:
+        current = Case.objects.select_related("claimed_by").get(pk=case.pk)
         if current.claimed_by_id == user.pk:
             return current  # already yours: a double click is not an error
         if current.status == Case.Status.CLOSED:
@@ -115,30 +114,26 @@ def case_claim(*, case: Case, user) -> Case:
             _("Case %(ref)s was just claimed by %(name)s.")
             % {"ref": current.reference, "name": _name(current.claimed_by)}
         )
-    _event(current, CaseEvent.Kind.CLAIMED, user, f"Claimed by {_name(user)}")
-    _audit(current, user, AccessEvent.Action.UPDATE, "claim")
-    return current
+    _audit(claimed, user, AccessEvent.Action.UPDATE, "claim")
+    return claimed
 
 
 @transaction.atomic
 def case_release(*, case: Case, user) -> Case:
     """Give a claimed case back to the queue (its claimer, or a supervisor)."""
     _require(user, "accounts.work_cases")
-    claims = Case.objects.filter(pk=case.pk, status=Case.Status.CLAIMED)
-    if not has_role(user, "supervisor"):
-        claims = claims.filter(claimed_by=user)
-    released = claims.update(status=Case.Status.OPEN, claimed_by=None, claimed_at=None)
-    current = Case.objects.get(pk=case.pk)
-    if not released:
+    claimer = None if has_role(user, "supervisor") else user
+    released = services.case_release(case=case, user=user, claimer=claimer)
+    if released is None:
+        current = Case.objects.get(pk=case.pk)
         if current.status == Case.Status.OPEN:
             return current
         raise ActionError(
             _("Only the clinician who claimed case %(ref)s, or a supervisor, can release it.")
             % {"ref": current.reference}
         )
-    _event(current, CaseEvent.Kind.RELEASED, user, f"Released by {_name(user)}")
-    _audit(current, user, AccessEvent.Action.UPDATE, "release")
-    return current
+    _audit(released, user, AccessEvent.Action.UPDATE, "release")
+    return released
 
 
 # ---- notes and contact attempts ----------------------------------------------------------
@@ -162,7 +157,7 @@ def case_record_contact_attempt(
 ) -> CaseEvent:
     """Record an attempt to reach the patient; it stops the overdue release."""
     _require(user, "accounts.work_cases")
-    if method not in Intake.ContactMethod.values:
+    if method not in _contact_methods():
         raise ActionError(_("Choose how you tried to reach the patient."))
     if outcome not in ContactOutcome.values:
         raise ActionError(_("Choose the outcome of the attempt."))
@@ -184,22 +179,6 @@ def case_record_contact_attempt(
 
 
 # ---- acuity overrides --------------------------------------------------------------------
-
-
-def _apply_acuity(case: Case, acuity: str, *, clear_crisis: bool = False) -> None:
-    rank = Acuity.rank(acuity)
-    fields = []
-    if acuity != case.acuity:
-        # Raising brings the target closer at once; lowering moves it to the new
-        # acuity's target counted from when the case opened.
-        case.acuity, case.acuity_rank = acuity, rank
-        case.due_at = due_at(acuity, case.opened_at)
-        fields += ["acuity", "acuity_rank", "due_at"]
-    if clear_crisis and case.crisis:
-        case.crisis = False
-        fields.append("crisis")
-    if fields:
-        case.save(update_fields=fields)
 
 
 def override_needs_confirmation(case: Case, to_acuity: str, clear_crisis: bool) -> bool:
@@ -246,23 +225,28 @@ def case_override_request(
         decided_at=None if pending else _now(),
     )
     what = f"{override.from_acuity} to {to_acuity}" + (", clear crisis" if clear_crisis else "")
+    described = {
+        "from_acuity": override.from_acuity,
+        "to_acuity": to_acuity,
+        "clear_crisis": clear_crisis,
+        "status": override.status,
+    }
     if pending:
         summary = f"Override requested by {_name(user)} ({what}); awaiting a second clinician"
+        _event(
+            case,
+            CaseEvent.Kind.OVERRIDE,
+            user,
+            summary,
+            body=reason,
+            override=str(override.pk),
+            **described,
+        )
     else:
-        _apply_acuity(case, to_acuity, clear_crisis=clear_crisis)
         summary = f"Acuity overridden by {_name(user)} ({what})"
-    _event(
-        case,
-        CaseEvent.Kind.OVERRIDE,
-        user,
-        summary,
-        body=reason,
-        override=str(override.pk),
-        from_acuity=override.from_acuity,
-        to_acuity=to_acuity,
-        clear_crisis=clear_crisis,
-        status=override.status,
-    )
+        services.case_override_acuity(
+            case=case, override=override, user=user, summary=summary, body=reason, **described
+        )
     _audit(case, user, AccessEvent.Action.UPDATE, "override", status=override.status)
     return override
 
@@ -289,20 +273,22 @@ def case_override_confirm(
     override.decided_at = _now()
     override.save(update_fields=["status", "confirmed_by", "decided_at"])
     if approve:
-        _apply_acuity(case, override.to_acuity, clear_crisis=override.clear_crisis)
         summary = (
             f"Override confirmed by {_name(user)} ({override.from_acuity} to {override.to_acuity})"
         )
+        services.case_override_acuity(
+            case=case, override=override, user=user, summary=summary, status=override.status
+        )
     else:
         summary = f"Override rejected by {_name(user)}"
-    _event(
-        case,
-        CaseEvent.Kind.OVERRIDE,
-        user,
-        summary,
-        override=str(override.pk),
-        status=override.status,
-    )
+        _event(
+            case,
+            CaseEvent.Kind.OVERRIDE,
+            user,
+            summary,
+            override=str(override.pk),
+            status=override.status,
+        )
     _audit(case, user, AccessEvent.Action.UPDATE, "override_decision", status=override.status)
     return override
 
@@ -362,7 +348,7 @@ def signal_record_missed(*, case: Case, user, category: str, note: str) -> Crisi
     )
     # A missed crisis is a crisis case like any other: emergent, and a person is paged
     # (or the open page gets the signal), never "Routine" with a crisis flag.
-    escalate(case=case, acuity=Acuity.EMERGENT, crisis=True, version="staff")
+    services.case_escalate(case=case, acuity=Acuity.EMERGENT, crisis=True, version="staff")
     raise_page(case=case, signals=[signal])
     _event(
         case,
@@ -397,87 +383,9 @@ def case_dispose(*, case: Case, user, disposition: str, note: str = "") -> Case:
             _("Case %(ref)s is claimed by someone else; they or a supervisor can close it.")
             % {"ref": case.reference}
         )
-    case.status = Case.Status.CLOSED
-    case.disposition = disposition
-    case.closed_at = _now()
-    case.save(update_fields=["status", "disposition", "closed_at"])
-    label = Case.Disposition(disposition).label
-    _event(
-        case,
-        CaseEvent.Kind.DISPOSITION,
-        user,
-        f"Closed by {_name(user)}: {label}",
-        body=(note or "").strip(),
-        disposition=disposition,
-    )
+    case = services.case_close(case=case, disposition=disposition, user=user, note=note)
     _audit(case, user, AccessEvent.Action.UPDATE, "disposition", disposition=disposition)
     return case
-
-
-# ---- overdue release (beat, every minute) -------------------------------------------------
-
-
-@transaction.atomic
-def cases_release_overdue(*, now: dt.datetime | None = None, limit: int = 500) -> list:
-    """Release claimed cases past their target without a contact attempt, and flag them.
-
-    A case must never sit forgotten under someone's name. The claimer always has
-    ``CLAIM_RELEASE_MINUTES`` from the claim first: a case claimed when it is already
-    late would otherwise go back to the queue on the next tick, seconds after the
-    claim. Rows locked by a clinician acting on them right now are skipped and picked
-    up on the next run.
-    """
-    now = now or _now()
-    window = settings.CLAIM_RELEASE_MINUTES
-    overdue = (
-        Case.objects.select_for_update(skip_locked=True)
-        .filter(
-            status=Case.Status.CLAIMED,
-            due_at__lt=now,
-            claimed_at__lte=now - dt.timedelta(minutes=window),
-        )
-        .filter(
-            models.Q(last_contact_attempt_at__isnull=True)
-            | models.Q(last_contact_attempt_at__lt=models.F("claimed_at"))
-        )
-        .order_by("due_at")
-    )
-    rows = list(overdue.values_list("pk", "reference", "claimed_by_id", "claimed_at")[:limit])
-    if not rows:
-        return []
-    Case.objects.filter(pk__in=[row[0] for row in rows]).update(
-        status=Case.Status.OPEN, claimed_by=None, claimed_at=None, flagged=True
-    )
-    summary = (
-        "Released to the queue: past its target and no contact attempt "
-        f"within {window} minutes of the claim"
-    )
-    CaseEvent.objects.bulk_create(
-        CaseEvent(
-            case_id=pk,
-            kind=CaseEvent.Kind.FLAGGED,
-            summary=summary,
-            data={
-                "claimed_by": claimed_by,
-                "claimed_at": claimed_at.isoformat(),
-                "window_minutes": window,
-            },
-        )
-        for pk, _ref, claimed_by, claimed_at in rows
-    )
-    for pk, reference, claimed_by, _at in rows:
-        record_access(
-            action=AccessEvent.Action.UPDATE,
-            object_type=OBJECT_TYPE,
-            object_id=str(pk),
-            patient_ref=reference,
-            details={
-                "change": "overdue_release",
-                "claimed_by": claimed_by,
-                "window_minutes": window,
-            },
-        )
-    return [row[0] for row in rows]
 
 
 # ---- break-glass review --------------------------------------------------------------------

@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models cannot load before the app registry.
         from cases.models import AcuityOverride, BreakGlassAccess, Case, CrisisSignal
         from lib.history import register_change_history
 

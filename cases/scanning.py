@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CrisisScan, CrisisSignal, TriageResult
-from cases.opening import (
-    escalate,
+from cases.services import case_escalate
+from cases.triaging import (
     intake_facts,
     raise_page,
     run_engine,
@@ -18,7 +16,6 @@ from cases.opening import (
     store_scan,
     store_signals,
 )
-from intake.models import Intake
 from triage.scripts.active import active_script, version_label
 
 logger = logging.getLogger(__name__)
@@ -31,7 +28,7 @@ def case_scan_of_record(*, case_id) -> TriageResult | None:
     existing = case.triage_results.filter(source=TriageResult.Source.SCAN_OF_RECORD).first()
     if existing is not None:
         return existing
-    if case.intake.status == Intake.Status.DRAFT:
+    if case.intake.status == case.intake.Status.DRAFT:
         return None  # opened at a crisis during the intake: scanned once it is sent
     record, script = active_script(case.team)
     version = version_label(record, script)
@@ -64,17 +61,7 @@ def case_scan_of_record(*, case_id) -> TriageResult | None:
             summary=f"{len(new_signals)} new crisis signal(s) from the scan of record",
             data={"rule_ids": [s.rule_id for s in new_signals]},
         )
-    escalate(case=case, acuity=decision.acuity, crisis=decision.crisis, version=version)
+    case_escalate(case=case, acuity=decision.acuity, crisis=decision.crisis, version=version)
     if decision.crisis and new_signals:
         raise_page(case=case, signals=new_signals)
     return result
-
-
-def cases_missing_scan(older_than: timedelta = timedelta(minutes=1)):
-    cutoff = timezone.now() - older_than
-    return (
-        Case.objects.filter(opened_at__lt=cutoff)
-        .exclude(triage_results__source=TriageResult.Source.SCAN_OF_RECORD)
-        .exclude(intake__status=Intake.Status.DRAFT)
-        .values_list("pk", flat=True)
-    )

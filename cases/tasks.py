@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from cases import scanning
+from cases import scanning, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -30,5 +30,5 @@ def scan_case_of_record(case_id: str) -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def sweep_unscanned_cases() -> None:
     """Re-dispatch scans that never ran (broker down at submission, task lost)."""
-    for case_id in scanning.cases_missing_scan()[:500]:
+    for case_id in selectors.cases_missing_scan()[:500]:
         scan_case_of_record.delay(str(case_id))

@@ -19,6 +19,7 @@ from audit.models import AccessEvent
 from audit.services import accesses_for, record_access
 from cases.access import BreakGlassRequired, get_case_for_user
 from cases.models import AcuityOverride, Case, CaseEvent, CrisisSignal
+from cases.selectors import case_page_queryset
 from console import forms
 from console.highlight import Segment, highlight
 from console.screeners import screener_sections
@@ -28,7 +29,7 @@ from console.timers import annotate_timers
 from messaging.models import Message
 from paging.models import Page
 
-CASE_QUERYSET = Case.objects.select_related("intake", "team", "claimed_by")
+CASE_QUERYSET = case_page_queryset()
 
 
 def _pages(case: Case) -> list:

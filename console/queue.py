@@ -25,18 +25,12 @@ from accounts.roles import has_role, visible_team_ids
 from audit.decorators import no_phi
 from audit.models import AccessEvent
 from audit.services import record_access
-from cases.access import visible_cases
-from cases.models import Case
+from cases.selectors import cases_in_queue
 from console.forms import QueueFilterForm
 from console.timers import annotate_rows, annotate_timers
 from messaging.models import CallbackRequest
 
 PAGE_SIZE = 50
-QUEUE_FIELDS = (
-    "id", "reference", "team__name", "status", "acuity", "acuity_rank", "crisis", "flagged",
-    "opened_at", "due_at", "claimed_at", "claimed_by__username", "claimed_by__first_name",
-    "claimed_by__last_name", "intake__status",
-)  # fmt: skip
 
 
 def _queue(request: HttpRequest) -> dict:
@@ -44,18 +38,11 @@ def _queue(request: HttpRequest) -> dict:
     team_ids = visible_team_ids(user)
     teams = list(Team.objects.filter(pk__in=team_ids).order_by("name"))
     form = QueueFilterForm(request.GET or None, teams=teams)
-    cases = (
-        visible_cases(user)
-        .filter(status__in=[Case.Status.OPEN, Case.Status.CLAIMED])
-        .select_related("team", "claimed_by", "intake")
-        .only(*QUEUE_FIELDS)
-        # "Asked for a person": an open callback request, in the same query.
-        .annotate(
-            asked_for_person=Exists(
-                CallbackRequest.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
-            )
+    # "Asked for a person": an open callback request, in the same query.
+    cases = cases_in_queue(user).annotate(
+        asked_for_person=Exists(
+            CallbackRequest.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
         )
-        .order_by("acuity_rank", "opened_at", "id")
     )
     cases = form.filter(cases, user)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -2,7 +2,7 @@
 
 Totals, bands and flags come from the engine's scoring functions (``triage.engine``),
 run on the same plain-data view of the intake the triage used
-(``cases.opening.intake_facts``), so the page and the triage never disagree.
+(``cases.triaging.intake_facts``), so the page and the triage never disagree.
 Wording comes from the engine's screener data in the reader's language.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from cases.opening import intake_facts
+from cases.triaging import intake_facts
 from triage import engine
 
 SCORERS = {

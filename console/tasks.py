@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from cases.actions import cases_release_overdue
+from cases.services import cases_release_overdue
 
 logger = logging.getLogger(__name__)
 

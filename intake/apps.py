@@ -8,6 +8,7 @@ class IntakeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models cannot load before the app registry.
         from intake.models import Consent, ConsentDocument, Intake
         from lib.history import register_change_history
 

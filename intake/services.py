@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Team
-from cases.opening import DRAFT_SCANNED_STEPS, case_open_from_draft, case_open_from_intake
 from intake import steps, tokens
 from intake.models import Consent, ConsentDocument, Intake
+from intake.submission import DRAFT_SCANNED_STEPS, case_open_from_draft, case_open_from_intake
 from lib import phi
 
 logger = logging.getLogger(__name__)

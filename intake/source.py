@@ -2,7 +2,7 @@
 
 Keys are hashed with the blind-index key, never stored in clear: the client address
 (``lib.client_address``, as for the rate limit, axes and audit) and a random device
-id kept in a signed cookie set by the intake pages. ``cases.opening`` adds the
+id kept in a signed cookie set by the intake pages. ``intake.submission`` adds the
 blind index of the phone and e-mail. The paging app groups on them
 (``paging.services.grouping``).
 """

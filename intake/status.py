@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from audit.services import record_access
+from cases import selectors
+from cases import services as case_services
 from cases.models import Case, CaseEvent, CrisisSignal, TriageResult
 from intake import services
 from intake.models import Intake
@@ -32,7 +34,7 @@ def _record(request, intake: Intake, action: str, **details) -> None:
 
 
 def case_of(intake: Intake) -> Case | None:
-    return Case.objects.filter(intake=intake).first()
+    return selectors.case_of_intake(intake=intake)
 
 
 @transaction.atomic
@@ -107,25 +109,6 @@ def intake_export(*, request, intake: Intake) -> dict:
     return data
 
 
-@transaction.atomic
-def case_close_for_withdrawal(*, case: Case) -> Case:
-    """Close a case because the patient withdrew consent; writes the case event."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status == Case.Status.CLOSED:
-        return case
-    case.status = Case.Status.CLOSED
-    case.disposition = Case.Disposition.CONSENT_WITHDRAWN
-    case.closed_at = timezone.now()
-    case.save(update_fields=["status", "disposition", "closed_at"])
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.CONSENT_WITHDRAWN,
-        summary="Patient withdrew consent; case closed",
-        data={"by": "patient", "disposition": case.disposition},
-    )
-    return case
-
-
 def _erase(intake: Intake, case: Case | None) -> None:
     """Blank every encrypted value the patient gave (settings.WITHDRAWAL_ERASES_DATA)."""
     for name in ERASABLE:
@@ -158,7 +141,7 @@ def intake_withdraw_consent(*, request, intake: Intake) -> Intake:
     intake.save(update_fields=["status", "updated_at"])
     case = case_of(intake)
     if case is not None:
-        case_close_for_withdrawal(case=case)
+        case_services.case_close(case=case, disposition=Case.Disposition.CONSENT_WITHDRAWN)
     erase = settings.WITHDRAWAL_ERASES_DATA
     if erase:
         _erase(intake, case)

@@ -20,7 +20,7 @@ from django.utils.translation import override
 from audit.models import AccessEvent
 from audit.services import record_access
 from cases.models import Case, CaseEvent
-from cases.opening import escalate
+from cases.services import case_escalate
 from intake.templatetags.patient_dates import patient_datetime_text
 from messaging.clinic import ClinicFacts, facts_for
 from messaging.models import CallbackRequest, Message
@@ -80,7 +80,7 @@ def callback_request_create(
         message=message,
         due_at=callback_due(facts, now),
     )
-    escalate(
+    case_escalate(
         case=case,
         acuity=facts.callback_acuity,
         crisis=False,

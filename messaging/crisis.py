@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CrisisScan, CrisisSignal
-from cases.opening import escalate, raise_page, run_engine, store_scan, store_signals
+from cases.services import case_escalate
+from cases.triaging import raise_page, run_engine, store_scan, store_signals
 from messaging.models import Conversation, Message
 from triage import engine
 
@@ -77,7 +78,7 @@ def handle_message_crisis(
     # A crisis message moves the case up the queue (never down) by the script's rules,
     # and the raised target counts from the message, not from the intake days ago
     # (the scan of record uses the same time, so both scans agree).
-    escalate(
+    case_escalate(
         case=case, acuity=decision.acuity, crisis=True, version=version, since=message.created_at
     )
     if new:

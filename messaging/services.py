@@ -19,6 +19,7 @@ from accounts.roles import Role, user_roles
 from audit.models import AccessEvent
 from audit.services import record_access
 from cases.models import Case, CaseEvent
+from cases.services import case_flag_follow_up
 from intake.models import Intake
 from messaging import assistant, callbacks, clinic, notices, scripts
 from messaging.bodies import body_problem, normalize_body
@@ -153,9 +154,7 @@ def _respond_inline(
     if conversation.assistant_silenced_at is not None:
         return None, callback  # with staff: only people reply from now on
     reply = assistant.choose_reply(message.body, medical_advice=bool(decision.advice_requests))
-    if reply.needs_follow_up and not case.needs_follow_up:
-        case.needs_follow_up = True
-        case.save(update_fields=["needs_follow_up"])
+    if reply.needs_follow_up and case_flag_follow_up(case=case):
         # A MESSAGE event, not a NOTE: paging counts a note as a person acting on a page.
         CaseEvent.objects.create(
             case=case,

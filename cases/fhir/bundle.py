@@ -19,7 +19,6 @@ from fhir.resources.R4B.bundle import Bundle
 from cases.fhir import codes
 from cases.fhir.responses import screener_resources
 from cases.models import Case, CrisisScan, TriageResult
-from intake.models import Consent
 from triage.models import Acuity
 
 NAMES = (
@@ -237,11 +236,11 @@ def build_bundle(*, case: Case, intake, consent_row, result, scan, now=None, ver
 
 def case_bundle(case: Case, *, now=None) -> dict:
     """Fetch the case's rows (latest triage result and crisis scan) and build its Bundle."""
-    intake = case.intake
+    intake = case.intake  # through the relation: the intake app sits above cases
     return build_bundle(
         case=case,
         intake=intake,
-        consent_row=Consent.objects.select_related("document").get(pk=intake.consent_id),
+        consent_row=intake.consent,
         result=case.triage_results.order_by("-created_at").first(),
         scan=case.crisis_scans.order_by("-created_at").first(),
         now=now,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.translation import override
 
 from cases.fhir import codes, questionnaires
-from cases.opening import intake_facts
+from cases.triaging import intake_facts
 from triage import engine
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audit.models import AccessEvent
-from cases import actions
+from cases import actions, services
 from cases.models import AcuityOverride, BreakGlassAccess, Case, CaseEvent, CrisisSignal
 from tests.factories.cases import make_team
 from tests.factories.console import ensure_roles, make_triaged_case, staff
@@ -451,7 +451,7 @@ def test_an_overdue_claim_without_contact_is_released_and_flagged(team, nurse, s
     )
     later = after_the_window(settings)
 
-    released = actions.cases_release_overdue(now=later)
+    released = services.cases_release_overdue(now=later)
 
     assert released == [overdue.pk]
     overdue.refresh_from_db()
@@ -462,7 +462,7 @@ def test_an_overdue_claim_without_contact_is_released_and_flagged(team, nurse, s
     assert flag.data["claimed_by"] == nurse.pk
     assert Case.objects.get(pk=contacted.pk).status == Case.Status.CLAIMED
     assert Case.objects.get(pk=in_time.pk).status == Case.Status.CLAIMED
-    assert actions.cases_release_overdue(now=later) == []  # idempotent
+    assert services.cases_release_overdue(now=later) == []  # idempotent
 
 
 def test_an_attempt_before_the_claim_does_not_count(team, nurse, settings):
@@ -473,7 +473,7 @@ def test_an_attempt_before_the_claim_does_not_count(team, nurse, settings):
     )
     actions.case_claim(case=case, user=staff(Role.NURSE, team))
 
-    assert actions.cases_release_overdue(now=after_the_window(settings)) == [case.pk]
+    assert services.cases_release_overdue(now=after_the_window(settings)) == [case.pk]
 
 
 def test_claiming_a_case_already_late_gives_the_claimer_the_whole_window(team, nurse, settings):
@@ -482,10 +482,10 @@ def test_claiming_a_case_already_late_gives_the_claimer_the_whole_window(team, n
     actions.case_claim(case=late, user=nurse)
     claimed_at = Case.objects.get(pk=late.pk).claimed_at
 
-    assert actions.cases_release_overdue(now=claimed_at + timedelta(seconds=30)) == []
-    assert actions.cases_release_overdue(now=claimed_at + timedelta(minutes=14)) == []
+    assert services.cases_release_overdue(now=claimed_at + timedelta(seconds=30)) == []
+    assert services.cases_release_overdue(now=claimed_at + timedelta(minutes=14)) == []
     assert Case.objects.get(pk=late.pk).status == Case.Status.CLAIMED
-    assert actions.cases_release_overdue(now=claimed_at + timedelta(minutes=16)) == [late.pk]
+    assert services.cases_release_overdue(now=claimed_at + timedelta(minutes=16)) == [late.pk]
 
 
 def test_a_claim_made_in_time_is_released_at_the_target_once_the_window_has_passed(
@@ -495,8 +495,8 @@ def test_a_claim_made_in_time_is_released_at_the_target_once_the_window_has_pass
     case = make_triaged_case(team, due_at=timezone.now() + timedelta(hours=1))
     actions.case_claim(case=case, user=nurse)
 
-    assert actions.cases_release_overdue(now=timezone.now() + timedelta(minutes=59)) == []
-    assert actions.cases_release_overdue(now=timezone.now() + timedelta(minutes=61)) == [case.pk]
+    assert services.cases_release_overdue(now=timezone.now() + timedelta(minutes=59)) == []
+    assert services.cases_release_overdue(now=timezone.now() + timedelta(minutes=61)) == [case.pk]
 
 
 def test_the_window_is_a_setting(team, nurse, settings):
@@ -504,7 +504,7 @@ def test_the_window_is_a_setting(team, nurse, settings):
     case = make_triaged_case(team, due_at=timezone.now() - timedelta(hours=1))
     actions.case_claim(case=case, user=nurse)
 
-    assert actions.cases_release_overdue(now=timezone.now() + timedelta(minutes=3)) == [case.pk]
+    assert services.cases_release_overdue(now=timezone.now() + timedelta(minutes=3)) == [case.pk]
 
 
 def test_the_timeline_says_why_and_names_the_window(team, nurse, settings):
@@ -513,7 +513,7 @@ def test_the_timeline_says_why_and_names_the_window(team, nurse, settings):
     actions.case_claim(case=case, user=nurse)
     claimed_at = Case.objects.get(pk=case.pk).claimed_at
 
-    actions.cases_release_overdue(now=claimed_at + timedelta(minutes=21))
+    services.cases_release_overdue(now=claimed_at + timedelta(minutes=21))
 
     (flag,) = events(case, CaseEvent.Kind.FLAGGED)
     assert "20 minutes" in flag.summary

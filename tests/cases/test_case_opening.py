@@ -3,9 +3,10 @@ import time
 import pytest
 
 from cases.models import Case, CaseEvent, CrisisSignal, TriageResult
-from cases.opening import case_open_from_intake
-from cases.scanning import case_scan_of_record, cases_missing_scan
+from cases.scanning import case_scan_of_record
+from cases.selectors import cases_missing_scan
 from intake.models import Intake
+from intake.submission import case_open_from_intake
 
 pytestmark = pytest.mark.django_db
 

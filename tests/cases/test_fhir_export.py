@@ -17,7 +17,7 @@ from audit.models import AccessEvent
 from cases.fhir import questionnaires
 from cases.fhir.bundle import case_bundle
 from cases.models import CrisisScan
-from cases.opening import intake_facts
+from cases.triaging import intake_facts
 from tests.factories.cases import make_case, make_intake, make_team
 from tests.factories.console import make_triaged_case, signed_in
 from triage import engine

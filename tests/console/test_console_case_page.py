@@ -210,7 +210,7 @@ def test_the_case_page_runs_a_constant_number_of_queries(client, team, django_as
 
 
 def test_it_shows_the_crisis_model_reading_in_words_and_marks_its_phrases(client, team):
-    from cases.opening import case_open_from_intake
+    from intake.submission import case_open_from_intake
     from tests.factories.cases import make_intake
 
     signed_in(client, Role.NURSE, team)

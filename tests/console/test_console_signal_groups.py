@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from cases.models import CaseEvent, CrisisSignal
-from cases.opening import case_open_from_intake
 from console.signal_groups import group_signals, sentence_bounds
+from intake.submission import case_open_from_intake
 from tests.factories.cases import make_intake, make_team
 from tests.factories.console import signed_in
 

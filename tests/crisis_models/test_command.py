@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from accounts.roles import Role
 from audit.models import AccessEvent
 from cases.actions import signal_record_missed, signal_review
-from cases.opening import case_open_from_intake
+from intake.submission import case_open_from_intake
 from tests.factories.accounts import make_staff
 from tests.factories.cases import make_intake
 from triage.crisis_models.labels import read_rows

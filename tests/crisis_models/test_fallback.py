@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from cases.models import CrisisScan
-from cases.opening import case_open_from_intake
+from intake.submission import case_open_from_intake
 from lib import health
 from tests.factories.accounts import login_verified, make_staff
 from tests.factories.cases import make_intake, make_team

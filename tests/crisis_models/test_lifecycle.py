@@ -6,7 +6,7 @@ import pytest
 from accounts.roles import Role
 from audit.models import AccessEvent
 from cases.models import CrisisScan
-from cases.opening import case_open_from_intake
+from intake.submission import case_open_from_intake
 from tests.factories.accounts import make_staff
 from tests.factories.cases import make_intake
 from triage import engine

@@ -13,7 +13,7 @@ import pytest
 
 from accounts.roles import Role
 from cases.models import BreakGlassAccess, Case, CaseEvent
-from cases.opening import case_open_from_intake
+from intake.submission import case_open_from_intake
 from paging.models import Page
 from tests.e2e.conftest import axe_check, new_page, screenshot
 from tests.factories.accounts import (

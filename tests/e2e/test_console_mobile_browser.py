@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from cases.opening import case_open_from_intake
+from intake.submission import case_open_from_intake
 from paging.models import AckLink, Page
 from paging.services.links import ack_token
 from paging.tasks import deliver_page

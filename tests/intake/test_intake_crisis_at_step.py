@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Case
-from cases.opening import DRAFT_CRISIS
-from cases.scanning import case_scan_of_record, cases_missing_scan
+from cases.scanning import case_scan_of_record
+from cases.selectors import cases_missing_scan
 from intake.models import Intake
+from intake.submission import DRAFT_CRISIS
 from intake.views import DRAFT_KEY
 from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
     give_consent,

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases.models import Case
-from cases.opening import escalate
+from cases.services import case_escalate
 from cases.targets import due_at
 from messaging import scanning, services
 from tests.factories.cases import make_case
@@ -68,7 +68,7 @@ def test_an_earlier_deadline_still_running_is_kept():
 def test_escalate_without_a_start_still_counts_from_the_opening():
     case = routine_case_opened(dt.timedelta(hours=1))
 
-    escalate(case=case, acuity=Acuity.URGENT, crisis=False, version="v1")
+    case_escalate(case=case, acuity=Acuity.URGENT, crisis=False, version="v1")
 
     assert case.due_at == case.opened_at + dt.timedelta(minutes=60)
 

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.roles import Role
 from cases.models import TriageResult
-from cases.opening import case_open_from_intake
+from intake.submission import case_open_from_intake
 from tests.factories.accounts import make_staff
 from tests.factories.cases import make_intake, make_team
 from triage import engine

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.roles import Role
-from cases.opening import case_open_from_intake
+from intake.submission import case_open_from_intake
 from tests.factories.accounts import make_staff
 from tests.factories.cases import make_intake, make_team
 from triage import engine

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cases.models import Case
-from cases.opening import intake_facts
+from cases.triaging import intake_facts
 from triage import engine
 from triage.models import TriageScript
 
