@@ -13,6 +13,7 @@ from triage.models.consent import Consent, ConsentDocument
 from triage.models.crisis_models import CrisisModel, CrisisScan
 from triage.models.health import WorkerHeartbeat
 from triage.models.intake import Intake
+from triage.models.phrases import CrisisPhrase
 from triage.models.scripts import TriageScript
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Consent",
     "ConsentDocument",
     "CrisisModel",
+    "CrisisPhrase",
     "CrisisScan",
     "CrisisSignal",
     "Intake",
