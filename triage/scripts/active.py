@@ -25,12 +25,17 @@ def _compiled(document_json: str) -> engine.Script:
 
 
 def active_script(team: Team) -> tuple[TriageScript | None, engine.Script]:
-    """The team's active approved script; the shipped default if none is active.
+    """The team's active approved script; else the active base (the phrase rows every
+    team builds on); else the shipped default.
 
     The default is the reviewed document in triage/engine/data: a patient is never
     turned away because a clinic has not activated a script yet.
     """
     record = TriageScript.objects.filter(team=team, status=TriageScript.Status.ACTIVE).first()
+    if record is None:
+        record = TriageScript.objects.filter(
+            team__isnull=True, status=TriageScript.Status.ACTIVE
+        ).first()
     if record is None:
         return None, engine.default_script()
     return record, _compiled(json.dumps(record.document, sort_keys=True))
