@@ -63,6 +63,10 @@ class PhraseForm(forms.Form):
     )
     note = forms.CharField(label=_("Note for reviewers"), max_length=300, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not (data.get("phrase") or "").strip() and not (data.get("pattern") or "").strip():
