@@ -84,6 +84,7 @@ class PhraseSpec:
     negatable: bool = True
     hyperbole_prone: bool = False
     examples: tuple[Mapping[str, Any], ...] = field(default=())
+    note: str = ""
 
     def source(self) -> str:
         """The lexicon pattern: the advanced one when given, else the compiled phrase."""
@@ -125,7 +126,7 @@ def phrase_to_pattern(phrase: str) -> str:
         raise PhraseError("Write the phrase: at least one word.")
     parts: list[tuple[str, bool]] = []  # (source, optional)
     for token in tokens:
-        if token.startswith("["):
+        if token.startswith("[") and token.endswith("]"):
             inner = token[1:-1].split()
             if not inner or "[" in token[1:-1]:
                 raise PhraseError("Put at least one word between [ and ], and no [ inside.")
@@ -203,6 +204,8 @@ def lexicon_entry(spec: PhraseSpec) -> dict[str, Any]:
         entry["negatable"] = False
     if spec.hyperbole_prone:
         entry["hyperbole_prone"] = True
+    if spec.note:
+        entry["note"] = spec.note
     return entry
 
 
@@ -214,9 +217,14 @@ def check_pattern(spec: PhraseSpec, spelling: Mapping | None = None) -> None:
         raise PhraseError(f"This phrase cannot be used: {exc.detail}") from None
 
 
+def _ascii_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
 def phrase_key(language: str, category: str, phrase: str, taken: Iterable[str]) -> str:
     """A stable id for a new phrase: language, category and its first words."""
-    plain = unicodedata.normalize("NFKD", phrase).encode("ascii", "ignore").decode().lower()
+    plain = _ascii_fold(phrase)
     slug = "_".join(re.findall(r"[a-z0-9]+", plain.replace("'", "")))[:32] or "phrase"
     base = f"{language}.{category or 'idiom'}.{slug}"
     taken = set(taken)
@@ -233,7 +241,7 @@ def spelling_variants(phrase: str, spelling: Mapping | None) -> dict[str, list[s
     config = SpellingConfig(spelling)
     out = {}
     for token in re.findall(r"[^\W\d_]+", phrase or ""):
-        word = normalize(token).text
+        word = _ascii_fold(token)
         variants = config.variants_of(word)
         if variants:
             out[token] = variants[:8]

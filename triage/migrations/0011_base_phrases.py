@@ -84,10 +84,7 @@ def create_base(apps, schema_editor=None):
     shipped = _shipped()
     examples = json.loads(EXAMPLES.read_text(encoding="utf-8"))
     rows = phrase_rows(shipped, examples)
-    specs = [
-        PhraseSpec(**{k: v for k, v in row.items() if k not in ("note", "examples")})
-        for row in rows
-    ]
+    specs = [PhraseSpec(**{k: v for k, v in row.items() if k != "examples"}) for row in rows]
     document = build_document(shipped, specs, version="default-v1")
     document["notes"] = f"Converted from the shipped lexicon {shipped['version']}."
     base = TriageScript.objects.create(

@@ -154,7 +154,7 @@ def phrase_save(
         key = phrase_key(data["language"], data.get("category", ""), data.get("phrase", ""), taken)
     spec = PhraseSpec(
         key=key,
-        **{k: v for k, v in data.items() if k not in ("note", "examples")},
+        **{k: v for k, v in data.items() if k != "examples"},
         examples=tuple(data["examples"]),
     )
     if spec.language not in script.document["lexicon"]["languages"]:

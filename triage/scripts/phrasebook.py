@@ -28,6 +28,7 @@ def spec_of(row: CrisisPhrase) -> PhraseSpec:
         negatable=row.negatable,
         hyperbole_prone=row.hyperbole_prone,
         examples=tuple(row.examples or ()),
+        note=row.note,
     )
 
 
@@ -99,7 +100,7 @@ class PhraseChange:
 
 
 _COMPARED = ("phrase", "pattern", "category", "subtype", "severity", "whose_risk", "negatable",
-             "hyperbole_prone", "examples", "language", "kind")  # fmt: skip
+             "hyperbole_prone", "examples", "language", "kind", "note")  # fmt: skip
 
 
 def phrase_diff(old: TriageScript | None, new: TriageScript) -> list[PhraseChange]:
