@@ -191,13 +191,13 @@ def script_phrase_new(request: HttpRequest, pk: int) -> HttpResponse:
 def script_phrase_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Change, remove or restore one phrase of a draft (staff-written text only)."""
     script = _script_for(request, pk)
+    _require(request, EDIT)
     spec = next((s for s in phrasebook.effective_specs(script) if s.key == key), None)
     row = script.phrases.filter(key=key).first()
     if spec is None and row is None:
         raise Http404
     action = request.POST.get("action", "save")
     if request.method == "POST":
-        _require(request, EDIT)
         try:
             if action == "remove":
                 drafts.phrase_remove(script=script, key=key, actor=request.user)
