@@ -89,6 +89,14 @@ def script_new_draft(request: HttpRequest) -> HttpResponse:
     except ScriptLifecycleError as exc:
         messages.error(request, str(exc))
         return redirect("console:scripts")
+    if draft.drafted_from and not phrasebook.is_phrase_script(draft.drafted_from):
+        messages.warning(
+            request,
+            _(
+                "The active version was pasted as a document in the admin: its changes are"
+                " not in this draft, which starts from the base."
+            ),
+        )
     return _done(request, draft, _("New draft made from the active version."))
 
 
