@@ -9,6 +9,7 @@ from console import (
     case_page,
     fhir_export,
     queue,
+    scripts,
     supervisor,
 )
 from messaging import urls as messaging_urls
@@ -67,3 +68,18 @@ urlpatterns.append(path("paging/", include("paging.urls")))
 
 # Patient conversation (messaging): /console/cases/<uuid>/conversation/...
 urlpatterns += messaging_urls.console_urlpatterns
+
+# Triage scripts as phrase rows, for clinical leads: /console/scripts/...
+urlpatterns += [
+    path("scripts/", scripts.scripts_home, name="scripts"),
+    path("scripts/new-draft/", scripts.script_new_draft, name="script_new_draft"),
+    path("scripts/<int:pk>/", scripts.script_detail, name="script"),
+    path("scripts/<int:pk>/effective/", scripts.script_effective, name="script_effective"),
+    path("scripts/<int:pk>/phrases/new/", scripts.script_phrase_new, name="script_phrase_new"),
+    path(
+        "scripts/<int:pk>/phrases/<str:key>/", scripts.script_phrase_edit, name="script_phrase_edit"
+    ),
+    path("scripts/<int:pk>/thresholds/", scripts.script_thresholds, name="script_thresholds"),
+    path("scripts/<int:pk>/validation/", scripts.script_validation, name="script_validation"),
+    path("scripts/<int:pk>/<str:step>/", scripts.script_step, name="script_step"),
+]

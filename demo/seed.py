@@ -17,7 +17,10 @@ DEMO_PASSWORD = "demo-triage-2026"  # noqa: S105
 DEMO_STAFF = [
     # username, first name, last name, supervises the team, is_staff (admin site).
     # The supervisor is staff to approve triage scripts, which happens in the admin.
+    # The clinical lead (a clinician) edits triage scripts in the console; the
+    # supervisor approves them there too (/console/scripts/).
     ("nurse", "Nora", "Reyes", False, False),
+    ("lead", "Lena", "Marsh", False, False),
     ("supervisor", "Sam", "Okafor", True, True),
     ("admin", "Ada", "Lindqvist", False, True),
     ("auditor", "Aurelio", "Banks", False, True),
@@ -25,6 +28,7 @@ DEMO_STAFF = [
 # Staff accounts: each demo user's role (group); they sign in with a printed TOTP secret.
 DEMO_ROLES = {
     "nurse": "nurse",
+    "lead": "clinician",
     "supervisor": "supervisor",
     "admin": "administrator",
     "auditor": "auditor",
@@ -48,7 +52,7 @@ def seed_demo() -> list[str]:
         if user.is_staff != is_staff:  # a demo database seeded by an older version
             user.is_staff = is_staff
             user.save(update_fields=["is_staff"])
-        if username in {"nurse", "supervisor"}:
+        if username in {"nurse", "lead", "supervisor"}:
             TeamMembership.objects.get_or_create(
                 user=user, team=team, defaults={"is_supervisor": supervises}
             )
@@ -57,4 +61,31 @@ def seed_demo() -> list[str]:
     # Crisis paging: on-call schedules and the escalation policy, before any crisis intake.
     lines += seed_demo_paging(team)
     lines += seed_demo_intakes()
+    lines += seed_demo_script(team, User.objects.get(username="lead"))
     return lines
+
+
+DEMO_PHRASE = {
+    "kind": "crisis",
+    "language": "en",
+    "phrase": "I've been saving up my pills",
+    "category": "suicide",
+    "subtype": "means",
+    "severity": "high",
+    "whose_risk": "self",
+    "examples": [{"text": "I've been saving up my pills for when it gets bad", "match": True}],
+    "note": "Demo: a clinical lead's addition, waiting for a supervisor's approval.",
+}
+
+
+def seed_demo_script(team: Team, lead: User) -> list[str]:
+    """A draft by the clinical lead that adds one phrase: the supervisor validates,
+    approves and activates it under Triage scripts."""
+    from triage.models import TriageScript
+    from triage.scripts import drafts
+
+    if TriageScript.objects.filter(team=team).exists() or drafts.active_version(None) is None:
+        return []
+    draft = drafts.script_draft_from_active(team=team, author=lead)
+    drafts.phrase_save(script=draft, actor=lead, fields=DEMO_PHRASE)
+    return [f"Triage script draft waiting for approval: /console/scripts/{draft.pk}/"]

@@ -117,6 +117,29 @@ def page_scenarios(method: str = "get", data=None) -> list[Access]:
     ]
 
 
+# ---- triage scripts (issue 18) --------------------------------------------------------
+
+
+def _draft(team):
+    from tests.factories.accounts import make_staff as staff
+    from triage.scripts.drafts import script_draft_from_active
+
+    return script_draft_from_active(team=team, author=staff(Role.CLINICIAN, team=team))
+
+
+def script_scenarios(allowed, method="get", data=None, **extra) -> list[Access]:
+    def own(ctx):
+        return {"pk": _draft(ctx.team).pk, **extra}
+
+    def other(ctx):
+        return {"pk": _draft(ctx.other_team).pk, **extra}
+
+    return [
+        Access(label="own team", allowed=allowed, kwargs=own, method=method, data=data),
+        Access(label="other team", not_found=CLINICAL, kwargs=other, method=method, data=data),
+    ]
+
+
 # ---- nurse console (issue 8): cases, overrides, signals, break-glass ----------------
 
 
@@ -281,6 +304,37 @@ CONSOLE_MATRIX: dict[str, Access | list[Access]] = {
     ),
     "console:case_dispose": case_scenarios(data=lambda ctx: {"disposition": "closed"}),
     "console:case_page_ack": case_scenarios(_with_page),
+    # Triage scripts (issue 18): clinicians edit, supervisors approve, nurses read.
+    "console:scripts": Access(allowed=CLINICAL),
+    "console:script_new_draft": [
+        Access(
+            label="own team",
+            allowed=frozenset({CLINICIAN}),
+            method="post",
+            data=lambda ctx: {"team": ctx.team.pk},
+        ),
+        Access(
+            label="other team",
+            not_found=frozenset({CLINICIAN}),
+            method="post",
+            data=lambda ctx: {"team": ctx.other_team.pk},
+        ),
+    ],
+    "console:script": script_scenarios(allowed=CLINICAL),
+    "console:script_effective": script_scenarios(allowed=CLINICAL),
+    "console:script_phrase_new": script_scenarios(allowed=frozenset({CLINICIAN})),
+    "console:script_phrase_edit": script_scenarios(
+        allowed=frozenset({CLINICIAN}), key="en.suicide.means.pills"
+    ),
+    "console:script_thresholds": script_scenarios(
+        allowed=frozenset({CLINICIAN}),
+        method="post",
+        data=lambda ctx: {"threshold:phq9.total_urgent": "18"},
+    ),
+    "console:script_validation": script_scenarios(allowed=CLINICAL),
+    "console:script_step": script_scenarios(
+        allowed=frozenset({CLINICIAN, SUPERVISOR}), method="post", step="shadow"
+    ),
     "console:supervisor": Access(allowed=frozenset({SUPERVISOR})),
     "console:break_glass_review": Access(allowed=frozenset({SUPERVISOR})),
     "console:break_glass_reviewed": [

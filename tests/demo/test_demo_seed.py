@@ -158,3 +158,21 @@ def test_the_first_crisis_after_the_demo_web_starts_is_handled_in_under_two_seco
     assert response.status_code == 200, log.read_text()
     assert Page.objects.filter(case=case).exists()  # the nurse on call is paged
     assert elapsed < 2.0, f"first crisis took {elapsed:.1f} s\n{log.read_text()}"
+
+
+def test_the_demo_supervisor_validates_approves_and_activates_the_leads_draft(client):
+    lines = seed_demo()
+    draft = TriageScript.objects.get(team__slug="north", status=TriageScript.Status.DRAFT)
+    assert draft.author.username == "lead"
+    client.post(reverse("accounts:login"), {"username": "supervisor", "password": DEMO_PASSWORD})
+    client.post(reverse("accounts:verify"), {"token": _demo_totp(lines, "supervisor")})
+
+    home = client.get(reverse("console:scripts"))
+    assert reverse("console:script", args=[draft.pk]).encode() in home.content
+    client.post(reverse("console:script_validation", args=[draft.pk]))
+    client.post(reverse("console:script_step", args=[draft.pk, "approve"]))
+    client.post(reverse("console:script_step", args=[draft.pk, "activate"]))
+
+    draft.refresh_from_db()
+    assert draft.status == TriageScript.Status.ACTIVE
+    assert draft.approved_by.username == "supervisor"

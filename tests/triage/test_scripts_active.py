@@ -8,6 +8,7 @@ from accounts.roles import Role
 from tests.factories.accounts import make_staff
 from tests.factories.cases import make_team
 from triage import engine
+from triage.models import TriageScript
 from triage.scripts import active, services
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,15 @@ def _activate_a_new_version(team, label="clinic-test-1"):
     )
 
 
-def test_a_team_without_an_active_script_gets_the_shipped_default():
+def test_a_team_without_an_active_script_gets_the_active_base():
+    record, script = active.active_script(make_team())
+
+    assert record.team is None and record.label == "default-v1"
+    assert script.version == "default-v1"
+
+
+def test_with_no_active_base_either_a_team_gets_the_shipped_default():
+    TriageScript.objects.filter(team__isnull=True).update(status="retired")
     record, script = active.active_script(make_team())
 
     assert record is None
@@ -39,7 +48,7 @@ def test_warm_compiles_every_active_script_before_first_use():
 
     active.warm()
 
-    assert active._compiled.cache_info().currsize == 1
+    assert active._compiled.cache_info().currsize == 2  # the team's and the base
     misses = active._compiled.cache_info().misses
     record, script = active.active_script(team)
     assert record is not None and script.version == "clinic-test-1"

@@ -21,6 +21,13 @@ class TriageScriptForm(forms.ModelForm):
         model = TriageScript
         fields = ["team", "change_note", "document"]
 
+    def clean_team(self):
+        # The base (no team) is made of phrase rows, edited in the console.
+        team = self.cleaned_data.get("team")
+        if team is None and (self.instance.pk is None or self.instance.team_id is not None):
+            raise forms.ValidationError(_("Choose a team: the base is edited in the console."))
+        return team
+
     def clean_document(self):
         document = self.cleaned_data["document"]
         try:

@@ -26,7 +26,8 @@ def _compiled(script_id: int, version: int) -> engine.Script:
 
 
 def active_script(team: Team) -> tuple[TriageScript | None, engine.Script]:
-    """The team's active approved script; the shipped default if none is active.
+    """The team's active approved script; else the active base (the phrase rows every
+    team builds on); else the shipped default.
 
     The default is the reviewed document in triage/engine/data: a patient is never
     turned away because a clinic has not activated a script yet.
@@ -36,6 +37,10 @@ def active_script(team: Team) -> tuple[TriageScript | None, engine.Script]:
         .defer("document", "validation_report")
         .first()
     )
+    if record is None:
+        record = TriageScript.objects.filter(
+            team__isnull=True, status=TriageScript.Status.ACTIVE
+        ).first()
     if record is None:
         return None, engine.default_script()
     return record, _compiled(record.pk, record.version)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
 
 from cases.models import Case
 from cases.triaging import intake_facts
@@ -21,13 +24,19 @@ class ShadowChange:
     rules_removed: tuple[str, ...]
 
 
-def shadow_run(*, script: TriageScript, last: int = 200) -> tuple[int, list[ShadowChange]]:
-    """Re-triage the team's last ``last`` cases with ``script``; list every case whose
-    acuity or crisis signals would change. Nothing is written."""
+def shadow_run(
+    *, script: TriageScript, last: int = 200, days: int | None = None
+) -> tuple[int, list[ShadowChange]]:
+    """Re-triage the team's last ``last`` cases (or those of the last ``days``) with
+    ``script``; list every case whose acuity or crisis signals would change. A base
+    version is run over every team's cases. Nothing is written."""
     candidate = engine.Script.from_dict(script.document)
-    cases = (
-        Case.objects.filter(team=script.team).select_related("intake").order_by("-opened_at")[:last]
-    )
+    cases = Case.objects.select_related("intake", "team").order_by("-opened_at")
+    if script.team_id is not None:
+        cases = cases.filter(team=script.team)
+    if days is not None:
+        cases = cases.filter(opened_at__gte=timezone.now() - timedelta(days=days))
+    cases = cases[:last]
     changes = []
     count = 0
     for case in cases:

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument(
             "--script",
-            help="A script version as TEAM-vN (e.g. north-v3); default: the shipped script.",
+            help="A script version as TEAM-vN (e.g. north-v3, or default-v2 for the base);"
+            " default: the shipped script.",
         )
         parser.add_argument("--false-negatives", help="Write the missed crisis texts here.")
         parser.add_argument(
@@ -67,10 +68,14 @@ class Command(BaseCommand):
         if not label:
             return engine.default_script()
         slug, _, version = label.rpartition("-v")
+        # "default-vN" names a version of the base every team builds on.
+        owner = (
+            {"team__isnull": True}
+            if slug == "default"
+            else {"team__in": Team.objects.filter(slug=slug)}
+        )
         record = (
-            TriageScript.objects.filter(
-                team__in=Team.objects.filter(slug=slug), version=int(version or 0)
-            ).first()
+            TriageScript.objects.filter(**owner, version=int(version or 0)).first()
             if version.isdigit()
             else None
         )
