@@ -1,8 +1,9 @@
 """One-tap page actions: acknowledge, escalate now, reassign, snooze.
 
 Each is one transaction that locks the page row, checks the actor may act on it,
-changes it, and records the change twice: on the case timeline (``CaseEvent``, as
-every paging change is) and in the audit trail (an UPDATE access event).
+changes it, and records the change twice: on the case timeline (a paging signal the
+cases app turns into a ``CaseEvent``, as every paging change is) and in the audit
+trail (an UPDATE access event).
 
 Double taps: the forms carry the page's ``fence`` as it was shown. Every change of a
 page bumps it, so a second tap of the same button (or a tap on a page that moved on
@@ -26,7 +27,7 @@ from accounts.models import User
 from accounts.roles import visible_team_ids
 from audit.models import AccessEvent
 from audit.services import record_access
-from cases.models import CaseEvent
+from paging import signals as paging_signals
 from paging.models import AckLink, Notification, OnCallSchedule, Page, WebhookEndpoint
 from paging.services import oncall, pages
 from paging.services.dispatch import enqueue_after_commit
@@ -106,14 +107,7 @@ def _lock(page_id, user) -> Page:
     return page
 
 
-def _record(page: Page, user, action: str, summary: str, **data) -> None:
-    CaseEvent.objects.create(
-        case_id=page.case_id,
-        kind=CaseEvent.Kind.PAGE,
-        actor=user,
-        summary=summary[:200],
-        data={"page": str(page.pk), "action": action, **data},
-    )
+def _audit(page: Page, user, action: str, **data) -> None:
     record_access(
         actor=user,
         action=AccessEvent.Action.UPDATE,
@@ -183,14 +177,8 @@ def page_escalate_now(*, page_id, user, fence: int | None, via: str = "console")
         page.next_action_at = now
         page.snoozed_until = None
         page.save()
-        _record(
-            page,
-            user,
-            "escalate",
-            _("Escalated now by %(who)s (step %(n)s)") % {"who": user, "n": index + 1},
-            step=index,
-            via=via,
-        )
+        paging_signals.page_escalated.send(sender=Page, page=page, actor=user, step=index, via=via)
+        _audit(page, user, "escalate", step=index, via=via)
         created = pages.page_advance(page_id=page.pk, now=now)
         page.refresh_from_db()
         return Outcome(
@@ -232,15 +220,10 @@ def page_snooze(*, page_id, user, minutes: int, fence: int | None, via: str = "c
         page.snoozed_by = user
         page.fence += 1
         page.save()
-        _record(
-            page,
-            user,
-            "snooze",
-            _("Snoozed %(m)s minutes by %(who)s") % {"m": minutes, "who": user},
-            minutes=minutes,
-            until=until.isoformat(),
-            via=via,
+        paging_signals.page_snoozed.send(
+            sender=Page, page=page, actor=user, minutes=minutes, until=until, via=via
         )
+        _audit(page, user, "snooze", minutes=minutes, until=until.isoformat(), via=via)
         return Outcome(
             page,
             True,
@@ -278,14 +261,10 @@ def page_reassign(*, page_id, user, to_user_id, fence: int | None, via: str = "c
         page.snoozed_until = None
         page.fence += 1
         page.save()
-        _record(
-            page,
-            user,
-            "reassign",
-            _("Reassigned by %(who)s to %(to)s") % {"who": user, "to": colleague},
-            to=colleague.pk,
-            via=via,
+        paging_signals.page_reassigned.send(
+            sender=Page, page=page, actor=user, to=colleague, via=via
         )
+        _audit(page, user, "reassign", to=colleague.pk, via=via)
         for notification_id in _notify(page, colleague, now):
             enqueue_after_commit("send_notification", notification_id)
         return Outcome(

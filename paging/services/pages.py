@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, CrisisSignal
+from paging import signals as paging_signals
 from paging.models import AckLink, Notification, Page, PageCase, WebhookEndpoint
 from paging.services import grouping, sms
 from paging.services import policy as policies
 from paging.services.dispatch import enqueue_after_commit
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from cases.models import Case, CrisisSignal
 
-# Cases with one of these events after the acknowledgement count as actioned.
-ACTION_EVENT_KINDS = [CaseEvent.Kind.CONTACT_ATTEMPT, CaseEvent.Kind.NOTE]
+logger = logging.getLogger(__name__)
 
 
 def _now() -> dt.datetime:
@@ -90,12 +90,7 @@ def page_raise(
             return page
         if signals:
             page.signals.add(*signals)
-        CaseEvent.objects.create(
-            case=case,
-            kind=CaseEvent.Kind.PAGE,
-            summary=_("Crisis page raised"),
-            data={"page": str(page.pk), "action": "raised", "reason": page.reason},
-        )
+        paging_signals.page_raised.send(sender=Page, page=page, actor=None)
         enqueue_after_commit("deliver_page", page.pk)
         return page
 
@@ -115,26 +110,32 @@ def _steps(page: Page) -> list[dict]:
     ]
 
 
+def _related(model, name: str):
+    """The model at the end of relation ``name``: paging sits below cases and imports
+    none of its modules, it reaches cases (and their choices) through its relations."""
+    return model._meta.get_field(name).related_model
+
+
 def _action_taken_since(page: Page, since: dt.datetime) -> bool:
     """True when every case of the page (its own and any grouped onto it) is no longer
     open or was actioned since: a group is not settled by acting on one of its cases."""
+    case_model = _related(Page, "case")
+    event_kinds = _related(case_model, "events").Kind
     case_ids = [page.case_id]
     if page.case_count > 1:
         case_ids += list(PageCase.objects.filter(page=page).values_list("case_id", flat=True))
-    open_ids = set(
-        Case.objects.filter(pk__in=case_ids, status=Case.Status.OPEN).values_list("pk", flat=True)
-    )
+    cases = case_model.objects.filter(pk__in=case_ids, status=case_model.Status.OPEN)
+    open_ids = set(cases.values_list("pk", flat=True))
     if not open_ids:
         return True
-    # Only what a person did counts: a system note (e.g. the patient updating contact
-    # details) must not pause escalation.
+    # A contact attempt or a note counts as action, and only what a person did: a
+    # system note (e.g. the patient updating contact details) must not pause escalation.
     acted = set(
-        CaseEvent.objects.filter(
-            case_id__in=open_ids,
-            kind__in=ACTION_EVENT_KINDS,
-            created_at__gt=since,
-            actor__isnull=False,
-        ).values_list("case_id", flat=True)
+        cases.filter(
+            events__kind__in=[event_kinds.CONTACT_ATTEMPT, event_kinds.NOTE],
+            events__created_at__gt=since,
+            events__actor__isnull=False,
+        ).values_list("pk", flat=True)
     )
     return open_ids <= acted
 
@@ -239,12 +240,7 @@ def page_advance(*, page_id, now: dt.datetime | None = None, dispatch: bool = Tr
             # Acknowledged but nobody acted: back to triggered, the next step runs now.
             page.status = Page.Status.TRIGGERED
             page.round_started_at = now - dt.timedelta(seconds=steps[page.step_index]["delay"])
-            CaseEvent.objects.create(
-                case_id=page.case_id,
-                kind=CaseEvent.Kind.PAGE,
-                summary=_("Acknowledgement lapsed without action; escalation resumed"),
-                data={"page": str(page.pk), "action": "ack_lapsed"},
-            )
+            paging_signals.page_lapsed.send(sender=Page, page=page, actor=None)
         created: list[str] = []
         due = page.round_started_at + dt.timedelta(seconds=steps[page.step_index]["delay"])
         while due <= now:
@@ -291,14 +287,7 @@ def page_acknowledge(*, page: Page, user, via: str = "console") -> Page:
         Notification.objects.filter(page=page, status=Notification.Status.PENDING).update(
             status=Notification.Status.SKIPPED
         )
-        who = str(user) if user is not None else _("an acknowledge link")
-        CaseEvent.objects.create(
-            case_id=page.case_id,
-            kind=CaseEvent.Kind.PAGE,
-            actor=user,
-            summary=_("Page acknowledged by %(who)s") % {"who": who},
-            data={"page": str(page.pk), "action": "acknowledged", "via": via},
-        )
+        paging_signals.page_acknowledged.send(sender=Page, page=page, actor=user, via=via)
         return page
 
 
@@ -325,14 +314,7 @@ def page_resolve(*, page: Page, user, note: str) -> Page:
         Notification.objects.filter(page=page, status=Notification.Status.PENDING).update(
             status=Notification.Status.SKIPPED
         )
-        CaseEvent.objects.create(
-            case_id=page.case_id,
-            kind=CaseEvent.Kind.PAGE,
-            actor=user,
-            summary=_("Page resolved by %(who)s") % {"who": user},
-            body=note,
-            data={"page": str(page.pk), "action": "resolved"},
-        )
+        paging_signals.page_resolved.send(sender=Page, page=page, actor=user, note=note)
         return page
 
 
