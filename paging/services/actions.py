@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -28,10 +27,11 @@ from accounts.roles import visible_team_ids
 from audit.models import AccessEvent
 from audit.services import record_access
 from paging import signals as paging_signals
-from paging.models import AckLink, Notification, OnCallSchedule, Page, WebhookEndpoint
+from paging.models import AckLink, Notification, OnCallSchedule, Page
 from paging.services import oncall, pages
 from paging.services.dispatch import enqueue_after_commit
-from paging.services.policy import ALL_CHANNELS
+from paging.services.fanout import notifications_fan_out
+from paging.services.policy import ALL_CHANNELS, Recipient
 
 # Bounded snooze choices, in minutes; a choice passing the last step is refused.
 SNOOZE_MINUTES = (5, 10, 15, 30)
@@ -265,7 +265,19 @@ def page_reassign(*, page_id, user, to_user_id, fence: int | None, via: str = "c
             sender=Page, page=page, actor=user, to=colleague, via=via
         )
         _audit(page, user, "reassign", to=colleague.pk, via=via)
-        for notification_id in _notify(page, colleague, now):
+        # Every channel the colleague has, keyed by the fence: a second reassignment
+        # to the same person notifies again.
+        created = notifications_fan_out(
+            kind=Notification.Kind.PAGE,
+            team=page.team,
+            recipients=[Recipient(colleague, colleague.email)],
+            channels=ALL_CHANNELS,
+            key_prefix=f"page:{page.pk}:reassign:{page.fence}",
+            page=page,
+            step=page.step_index,
+            now=now,
+        )
+        for notification_id in created:
             enqueue_after_commit("send_notification", notification_id)
         return Outcome(
             page,
@@ -273,40 +285,6 @@ def page_reassign(*, page_id, user, to_user_id, fence: int | None, via: str = "c
             _("Page %(ref)s reassigned to %(to)s; they are being notified.")
             % {"ref": page.reference, "to": colleague},
         )
-
-
-def _notify(page: Page, user: User, now: dt.datetime) -> list[str]:
-    """Notification rows for the colleague, on every channel, keyed by the fence."""
-    link = AckLink.objects.create(page=page, user=user)
-    prefix = f"page:{page.pk}:reassign:{page.fence}"
-    targets = []
-    if user.email:
-        targets.append((Notification.Channel.EMAIL, user.email, "email"))
-    targets.append((Notification.Channel.CONSOLE, "", "console"))
-    endpoints = WebhookEndpoint.objects.filter(Q(team__isnull=True) | Q(team=page.team_id))
-    targets += [
-        (Notification.Channel.WEBHOOK, ep.url, f"webhook{ep.pk}")
-        for ep in endpoints.filter(is_active=True)
-    ]
-    rows = [
-        Notification(
-            attempt_key=f"{prefix}:{name}:u{user.pk}",
-            kind=Notification.Kind.PAGE,
-            page=page,
-            team=page.team,
-            cycle=page.cycle,
-            step=page.step_index,
-            channel=channel,
-            recipient=user,
-            address=address,
-            next_try_at=now,
-            ack_link=link,
-        )
-        for channel, address, name in targets
-        if channel in ALL_CHANNELS
-    ]
-    Notification.objects.bulk_create(rows)
-    return [str(n.pk) for n in rows]
 
 
 def act_link_use(*, link_id, user, action: str, params: dict) -> Outcome:

@@ -11,10 +11,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from paging import signals as paging_signals
-from paging.models import AckLink, Notification, Page, PageCase, WebhookEndpoint
-from paging.services import grouping, sms
+from paging.models import AckLink, Notification, Page, PageCase
+from paging.services import grouping
 from paging.services import policy as policies
 from paging.services.dispatch import enqueue_after_commit
+from paging.services.fanout import notifications_fan_out
 
 if TYPE_CHECKING:
     from cases.models import Case, CrisisSignal
@@ -140,71 +141,20 @@ def _action_taken_since(page: Page, since: dt.datetime) -> bool:
     return open_ids <= acted
 
 
-def _create_notifications(page: Page, step_no: int, step: dict, now) -> list[str]:
+def _notify_step(page: Page, step_no: int, step: dict, now: dt.datetime) -> list[str]:
     recipients = policies.step_recipients(page.team, step, now)
     if any(r.fallback for r in recipients):
         page.fallback_used = True
-    endpoints = list(
-        WebhookEndpoint.objects.filter(is_active=True).filter(team__isnull=True)
-        | WebhookEndpoint.objects.filter(is_active=True, team=page.team)
+    created = notifications_fan_out(
+        kind=Notification.Kind.PAGE,
+        team=page.team,
+        recipients=recipients,
+        channels=step.get("channels", policies.ALL_CHANNELS),
+        key_prefix=f"page:{page.pk}:{page.cycle}:{step_no}",
+        page=page,
+        step=step_no,
+        now=now,
     )
-    prefix = f"page:{page.pk}:{page.cycle}:{step_no}"
-    step_channels = step.get("channels", policies.ALL_CHANNELS)
-    # {user id: last digits}: only when the team has an SMS account and the step texts.
-    sms_digits = (
-        sms.sms_recipients(page.team, [r.user for r in recipients])
-        if Notification.Channel.SMS in step_channels
-        else {}
-    )
-    rows: list[Notification] = []
-    for recipient in recipients:
-        link = AckLink(page=page, user=recipient.user)
-        targets: list[tuple[str, str, str]] = []
-        for channel in step_channels:
-            if channel == Notification.Channel.EMAIL and recipient.email:
-                targets.append((channel, recipient.email, f"{prefix}:email:{recipient.key}"))
-            elif channel == Notification.Channel.CONSOLE and recipient.user is not None:
-                targets.append((channel, "", f"{prefix}:console:{recipient.key}"))
-            elif channel == Notification.Channel.WEBHOOK:
-                targets.extend(
-                    (channel, ep.url, f"{prefix}:webhook{ep.pk}:{recipient.key}")
-                    for ep in endpoints
-                )
-            elif channel == Notification.Channel.SMS and recipient.user is not None:
-                digits = sms_digits.get(recipient.user.pk)
-                if digits:  # the number itself stays sealed in PagingPhone
-                    targets.append((channel, f"…{digits}", f"{prefix}:sms:{recipient.key}"))
-        rows += [
-            Notification(
-                attempt_key=key,
-                kind=Notification.Kind.PAGE,
-                page=page,
-                team=page.team,
-                cycle=page.cycle,
-                step=step_no,
-                channel=channel,
-                recipient=recipient.user,
-                address=address,
-                fallback=recipient.fallback,
-                next_try_at=now,
-                ack_link=link,
-            )
-            for channel, address, key in targets
-        ]
-    # The page row is locked, so nobody else writes this step; the unique attempt key
-    # still guards against a second run of it.
-    existing = set(
-        Notification.objects.filter(attempt_key__in=[n.attempt_key for n in rows]).values_list(
-            "attempt_key", flat=True
-        )
-    )
-    rows = [n for n in rows if n.attempt_key not in existing]
-    links = {id(n.ack_link): n.ack_link for n in rows}
-    AckLink.objects.bulk_create(links.values())
-    for n in rows:
-        n.ack_link = links[id(n.ack_link)]
-    Notification.objects.bulk_create(rows)
-    created = [str(n.pk) for n in rows]
     if not created:
         logger.error("paging: page %s step %s reached nobody", page.pk, step_no)
     return created
@@ -244,7 +194,7 @@ def page_advance(*, page_id, now: dt.datetime | None = None, dispatch: bool = Tr
         created: list[str] = []
         due = page.round_started_at + dt.timedelta(seconds=steps[page.step_index]["delay"])
         while due <= now:
-            created += _create_notifications(page, page.step_index, steps[page.step_index], now)
+            created += _notify_step(page, page.step_index, steps[page.step_index], now)
             page.last_step_at = now
             page.step_index += 1
             if page.step_index >= len(steps):

@@ -16,6 +16,8 @@ from django.utils.formats import date_format
 from accounts.models import Team
 from paging.models import Notification, OnCallSchedule, Page, ShiftConfirmation
 from paging.services import notify, oncall, pages
+from paging.services.dispatch import enqueue_after_commit
+from paging.services.fanout import notifications_fan_out
 from paging.services.policy import Recipient, supervisors
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,29 @@ def escalation_tick(*, now: dt.datetime | None = None, limit: int = 500) -> int:
     return len(due)
 
 
+# Messages to people about the rota: not an SMS (no page to open), every other channel.
+PEOPLE_CHANNELS = [
+    Notification.Channel.EMAIL,
+    Notification.Channel.CONSOLE,
+    Notification.Channel.WEBHOOK,
+]
+
+
+def _notify_people(*, kind: str, recipients, team, key_prefix: str, detail: dict, shift=None):
+    created = notifications_fan_out(
+        kind=kind,
+        team=team,
+        recipients=recipients,
+        channels=PEOPLE_CHANNELS,
+        key_prefix=key_prefix,
+        detail=detail,
+        shift=shift,
+    )
+    for notification_id in created:
+        enqueue_after_commit("send_notification", notification_id)
+    return created
+
+
 def _local(at: dt.datetime, tz) -> str:
     return date_format(at.astimezone(tz), "Y-m-d H:i T")
 
@@ -61,7 +86,7 @@ def shift_confirmation_tick(*, now: dt.datetime | None = None) -> None:
                     defaults={"shift_ends_at": shift.ends_at},
                 )
                 if created:
-                    notify.notifications_create(
+                    _notify_people(
                         kind=Notification.Kind.SHIFT_TEST,
                         recipients=[Recipient(shift.user, shift.user.email)],
                         team=schedule.team,
@@ -84,7 +109,7 @@ def shift_confirmation_tick(*, now: dt.datetime | None = None) -> None:
             if not taken:
                 continue
             team = confirmation.schedule.team
-            notify.notifications_create(
+            _notify_people(
                 kind=Notification.Kind.SHIFT_UNCONFIRMED,
                 recipients=[Recipient(u, u.email) for u in supervisors(team)],
                 team=team,
@@ -105,7 +130,7 @@ def coverage_gap_tick(*, now: dt.datetime | None = None) -> None:
             continue
         hours = round(sum(g.hours for g in gaps), 1)
         with transaction.atomic():
-            notify.notifications_create(
+            _notify_people(
                 kind=Notification.Kind.COVERAGE_GAP,
                 recipients=[Recipient(u, u.email) for u in supervisors(team)],
                 team=team,
