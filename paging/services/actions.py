@@ -28,8 +28,7 @@ from audit.models import AccessEvent
 from audit.services import record_access
 from paging import signals as paging_signals
 from paging.models import AckLink, Notification, OnCallSchedule, Page
-from paging.services import oncall, pages
-from paging.services.dispatch import enqueue_after_commit
+from paging.services import dispatch, escalation, oncall, pages
 from paging.services.fanout import notifications_fan_out
 from paging.services.policy import ALL_CHANNELS, Recipient
 
@@ -63,17 +62,13 @@ def may_act(user, page: Page, team_ids: set[int] | None = None) -> bool:
     return page.team_id in (visible_team_ids(user) if team_ids is None else team_ids)
 
 
-def _steps(page: Page) -> list[dict]:
-    return pages._steps(page)
-
-
 def _delay(step: dict) -> dt.timedelta:
     return dt.timedelta(seconds=step["delay"])
 
 
 def last_step_due(page: Page) -> dt.datetime:
     """When the policy's last step of the current round runs: the snooze bound."""
-    return page.round_started_at + _delay(_steps(page)[-1])
+    return page.round_started_at + _delay(escalation.steps_of(page)[-1])
 
 
 def snooze_choices(page: Page, now: dt.datetime | None = None) -> list[int]:
@@ -170,7 +165,7 @@ def page_escalate_now(*, page_id, user, fence: int | None, via: str = "console")
         if stale := _stale(page, fence):
             return stale
         now = _now()
-        steps = _steps(page)
+        steps = escalation.steps_of(page)
         index = page.step_index
         page.status = Page.Status.TRIGGERED
         page.round_started_at = now - _delay(steps[index])
@@ -179,7 +174,8 @@ def page_escalate_now(*, page_id, user, fence: int | None, via: str = "console")
         page.save()
         paging_signals.page_escalated.send(sender=Page, page=page, actor=user, step=index, via=via)
         _audit(page, user, "escalate", step=index, via=via)
-        created = pages.page_advance(page_id=page.pk, now=now)
+        created = escalation.page_advance(page_id=page.pk, now=now)
+        dispatch.notifications_send_after_commit(created)
         page.refresh_from_db()
         return Outcome(
             page,
@@ -248,7 +244,7 @@ def page_reassign(*, page_id, user, to_user_id, fence: int | None, via: str = "c
             raise ActionError(
                 _("Choose a colleague who is on call now for %(team)s.") % {"team": page.team}
             )
-        steps = _steps(page)
+        steps = escalation.steps_of(page)
         if page.status == Page.Status.ACKNOWLEDGED:
             # Ringing again, for the colleague, from the step that was next.
             page.round_started_at = now - _delay(steps[page.step_index])
@@ -277,8 +273,7 @@ def page_reassign(*, page_id, user, to_user_id, fence: int | None, via: str = "c
             step=page.step_index,
             now=now,
         )
-        for notification_id in created:
-            enqueue_after_commit("send_notification", notification_id)
+        dispatch.notifications_send_after_commit(created)
         return Outcome(
             page,
             True,
