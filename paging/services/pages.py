@@ -16,6 +16,7 @@ from paging.services import policy as policies
 if TYPE_CHECKING:
     from cases.models import Case, CrisisSignal
 
+
 def _now() -> dt.datetime:
     return timezone.now()
 
