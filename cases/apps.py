@@ -13,3 +13,8 @@ class CasesConfig(AppConfig):
         from lib.history import register_change_history
 
         register_change_history(Case, AcuityOverride, CrisisSignal, BreakGlassAccess)
+        # Paging's changes on the case timeline (paging sits below cases and cannot
+        # write it); imported here, where the models are ready.
+        from cases import receivers
+
+        receivers.connect()

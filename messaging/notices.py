@@ -6,6 +6,8 @@ itself cannot be sent: only its hash is stored, and issuing a new one would brea
 the link the patient saved. Delivery reuses the paging channels (e-mail, and the
 signed webhook for an SMS gateway); rows are claimed with a conditional UPDATE so a
 retry or a redelivered task never sends twice, and the beat sweep re-dispatches.
+Nothing here enqueues: the caller sends a queued notice after commit
+(``messaging.services``), and the task schedules a failed send's retry.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -48,7 +49,11 @@ def channel_for(intake: Intake) -> str:
 
 
 def notice_queue(*, conversation: Conversation, message: Message) -> PatientNotice | None:
-    """Queue one notice for a staff reply (one pending notice per conversation is enough)."""
+    """Queue one notice for a staff reply (one pending notice per conversation is enough).
+
+    Returns the new notice (None when one was already pending); when it is pending the
+    caller hands it to ``tasks.send_patient_notice`` after commit.
+    """
     if conversation.notices.filter(status=PatientNotice.Status.PENDING).exists():
         return None
     intake = conversation.case.intake
@@ -60,19 +65,7 @@ def notice_queue(*, conversation: Conversation, message: Message) -> PatientNoti
         status=PatientNotice.Status.PENDING if channel else PatientNotice.Status.SKIPPED,
         next_try_at=timezone.now(),
     )
-    if channel:
-        notice_id = str(notice.pk)
-        transaction.on_commit(lambda: enqueue_send(notice_id), robust=True)
     return notice
-
-
-def enqueue_send(notice_id: str, countdown: float | None = None) -> None:
-    from messaging.tasks import send_patient_notice
-
-    try:
-        send_patient_notice.apply_async((notice_id,), countdown=countdown, retry=False)
-    except Exception:  # broker down: the row is committed; the sweep sends it
-        logger.warning("messaging: notice %s not enqueued; the sweep will", notice_id)
 
 
 def status_help_url() -> str:
@@ -166,8 +159,16 @@ def _failed(notice: PatientNotice, fenced, error: str) -> str:
         lease_until=None,
         next_try_at=timezone.now() + dt.timedelta(seconds=delay),
     )
-    enqueue_send(str(notice.pk), countdown=delay)
     return PatientNotice.Status.PENDING
+
+
+def notice_due_at(*, notice_id) -> dt.datetime | None:
+    """When a pending notice may be tried again; None when it is not pending."""
+    return (
+        PatientNotice.objects.filter(pk=notice_id, status=PatientNotice.Status.PENDING)
+        .values_list("next_try_at", flat=True)
+        .first()
+    )
 
 
 def notices_due(*, now: dt.datetime | None = None, grace_seconds: int = 30, limit: int = 500):

@@ -21,10 +21,11 @@ from audit.services import record_access
 from cases.models import Case, CaseEvent
 from cases.services import case_flag_follow_up
 from intake.models import Intake
-from messaging import assistant, callbacks, clinic, notices, scripts
+from lib.enqueue import enqueue
+from messaging import assistant, callbacks, clinic, notices, scripts, tasks
 from messaging.bodies import body_problem, normalize_body
 from messaging.crisis import handle_message_crisis, message_decision, store_message_scan
-from messaging.models import CallbackRequest, Conversation, Message
+from messaging.models import CallbackRequest, Conversation, Message, PatientNotice
 from triage.engine.clinic_questions import HOURS, fact_question
 from triage.engine.person_request import detect_person_request
 
@@ -201,12 +202,13 @@ def _reply_body(*, case: Case, message: Message, reply, callback, script, versio
 
 
 def _enqueue_scan(message_id: str) -> None:
-    from messaging.tasks import scan_message_of_record
+    # Broker down: the message is stored; the beat sweep scans it.
+    enqueue(tasks.scan_message_of_record, message_id)
 
-    try:
-        scan_message_of_record.apply_async((message_id,), retry=False)
-    except Exception:  # broker down: the message is stored; the beat sweep scans it
-        logger.warning("messaging: scan of message %s not enqueued; the sweep will", message_id)
+
+def _enqueue_notice(notice_id: str) -> None:
+    # Broker down: the notice is stored; the beat sweep sends it.
+    enqueue(tasks.send_patient_notice, notice_id)
 
 
 @transaction.atomic
@@ -276,7 +278,10 @@ def message_post_from_staff(*, conversation: Conversation, user, body: str) -> M
         summary="Reply to the patient",
         data={"message": str(message.pk), "sender": "staff"},
     )
-    notices.notice_queue(conversation=conversation, message=message)
+    notice = notices.notice_queue(conversation=conversation, message=message)
+    if notice is not None and notice.status == PatientNotice.Status.PENDING:
+        notice_id = str(notice.pk)
+        transaction.on_commit(lambda: _enqueue_notice(notice_id), robust=True)
     record_access(
         actor=user,
         action=AccessEvent.Action.CREATE,

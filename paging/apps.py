@@ -9,7 +9,8 @@ class PagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Clinical configuration is change-logged by django-auditlog.
+        # Clinical configuration is change-logged by django-auditlog. Imported here:
+        # the models cannot be imported before the app registry is ready.
         from auditlog.registry import auditlog
 
         from paging.models import (

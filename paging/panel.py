@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Team, TeamMembership
 from accounts.roles import CLINICAL_ROLES, user_roles, visible_team_ids
 from paging.models import EscalationStep, Notification, Page, PageCase
-from paging.services import actions
+from paging.services import actions, escalation
 
 NOTIFIED_LINES = 8  # the latest recipients shown per page
 POLL_SECONDS = 1  # a new crisis page reaches an open console within this
@@ -87,7 +87,7 @@ def _notified(page: Page) -> list[Notified]:
 
 
 def _item(page: Page, user, now: dt.datetime, colleagues: dict, team_ids: set) -> PanelItem:
-    steps = actions._steps(page)
+    steps = escalation.steps_of(page)
     if page.last_step_at is None:
         step_no = 0
     else:

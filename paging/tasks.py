@@ -2,15 +2,40 @@
 
 The database drives everything: ``escalation_tick`` (beat, every few seconds) finds
 what is due, so a task lost with the broker or a killed worker costs seconds only.
+The services these call enqueue nothing: what they return to send, the task sends
+(``enqueue_sends``), and a failed send schedules its own retry.
 """
 
 from __future__ import annotations
 
-from celery import shared_task
-from celery.signals import celeryd_after_setup
+from collections.abc import Iterable
 
-from paging.services import notify, pages, watch
-from paging.services.dispatch import paging_queue
+from celery import current_app, shared_task
+from celery.signals import celeryd_after_setup
+from django.utils import timezone
+
+from lib.enqueue import enqueue as enqueue_task
+from paging.models import Notification
+from paging.services import escalation, notify, watch
+
+
+def paging_queue(app=None) -> str:
+    """The queue of paging's tasks: "<default queue>.paging".
+
+    Every worker also consumes it (``consume_paging_queue``, whatever its ``-Q``), so a
+    page never waits behind a long line of other work on the default queue.
+    """
+    return f"{(app or current_app).conf.task_default_queue}.paging"
+
+
+def enqueue(task, object_id, countdown: float | None = None) -> bool:
+    """Hand one of these tasks an id, on the paging queue; False when the broker is down."""
+    return enqueue_task(task, str(object_id), countdown=countdown, queue=paging_queue())
+
+
+def enqueue_sends(notification_ids: Iterable[str]) -> None:
+    for notification_id in notification_ids:
+        enqueue(send_notification, notification_id)
 
 
 @celeryd_after_setup.connect
@@ -39,28 +64,34 @@ def deliver_page(page_id: str) -> None:
     than queued behind whatever else the workers have to do: seconds matter. Each
     send is still claimed first, so a redelivery or the tick never sends it twice.
     """
-    notify.notifications_send_now(pages.page_advance(page_id=page_id, dispatch=False))
+    escalation.page_deliver(page_id=page_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def send_notification(notification_id: str) -> None:
-    notify.notification_send(notification_id=notification_id)
+    """Send one notification; after a failure, come back when its backoff ends."""
+    status = notify.notification_send(notification_id=notification_id)
+    if status == Notification.Status.PENDING:
+        due = notify.notification_due_at(notification_id=notification_id)
+        if due is not None:
+            wait = max((due - timezone.now()).total_seconds(), 0.0)
+            enqueue(send_notification, notification_id, countdown=wait)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def escalation_tick() -> None:
-    """Advance every due page and re-dispatch stuck notifications."""
-    watch.escalation_tick()
+    """Advance every due page and send its new notifications and the stuck ones."""
+    enqueue_sends(watch.escalation_tick())
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def shift_confirmation_tick() -> None:
-    watch.shift_confirmation_tick()
+    enqueue_sends(watch.shift_confirmation_tick())
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def coverage_gap_tick() -> None:
-    watch.coverage_gap_tick()
+    enqueue_sends(watch.coverage_gap_tick())
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -131,7 +131,7 @@ def pytest_sessionfinish(session, exitstatus):
         import redis
 
         with contextlib.suppress(redis.exceptions.RedisError):
-            # Paging's tasks go to "<queue>.paging" (paging/services/dispatch.py).
+            # Paging's tasks go to "<queue>.paging" (paging/tasks.py, paging_queue).
             redis.Redis.from_url(broker).delete(SESSION_QUEUE, f"{SESSION_QUEUE}.paging")
 
 

@@ -1,8 +1,9 @@
 """One-tap page actions: acknowledge, escalate now, reassign, snooze.
 
 Each is one transaction that locks the page row, checks the actor may act on it,
-changes it, and records the change twice: on the case timeline (``CaseEvent``, as
-every paging change is) and in the audit trail (an UPDATE access event).
+changes it, and records the change twice: on the case timeline (a paging signal the
+cases app turns into a ``CaseEvent``, as every paging change is) and in the audit
+trail (an UPDATE access event).
 
 Double taps: the forms carry the page's ``fence`` as it was shown. Every change of a
 page bumps it, so a second tap of the same button (or a tap on a page that moved on
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -26,11 +26,11 @@ from accounts.models import User
 from accounts.roles import visible_team_ids
 from audit.models import AccessEvent
 from audit.services import record_access
-from cases.models import CaseEvent
-from paging.models import AckLink, Notification, OnCallSchedule, Page, WebhookEndpoint
-from paging.services import oncall, pages
-from paging.services.dispatch import enqueue_after_commit
-from paging.services.policy import ALL_CHANNELS
+from paging import signals as paging_signals
+from paging.models import AckLink, Notification, OnCallSchedule, Page
+from paging.services import dispatch, escalation, oncall, pages
+from paging.services.fanout import notifications_fan_out
+from paging.services.policy import ALL_CHANNELS, Recipient
 
 # Bounded snooze choices, in minutes; a choice passing the last step is refused.
 SNOOZE_MINUTES = (5, 10, 15, 30)
@@ -62,17 +62,13 @@ def may_act(user, page: Page, team_ids: set[int] | None = None) -> bool:
     return page.team_id in (visible_team_ids(user) if team_ids is None else team_ids)
 
 
-def _steps(page: Page) -> list[dict]:
-    return pages._steps(page)
-
-
 def _delay(step: dict) -> dt.timedelta:
     return dt.timedelta(seconds=step["delay"])
 
 
 def last_step_due(page: Page) -> dt.datetime:
     """When the policy's last step of the current round runs: the snooze bound."""
-    return page.round_started_at + _delay(_steps(page)[-1])
+    return page.round_started_at + _delay(escalation.steps_of(page)[-1])
 
 
 def snooze_choices(page: Page, now: dt.datetime | None = None) -> list[int]:
@@ -106,14 +102,7 @@ def _lock(page_id, user) -> Page:
     return page
 
 
-def _record(page: Page, user, action: str, summary: str, **data) -> None:
-    CaseEvent.objects.create(
-        case_id=page.case_id,
-        kind=CaseEvent.Kind.PAGE,
-        actor=user,
-        summary=summary[:200],
-        data={"page": str(page.pk), "action": action, **data},
-    )
+def _audit(page: Page, user, action: str, **data) -> None:
     record_access(
         actor=user,
         action=AccessEvent.Action.UPDATE,
@@ -176,22 +165,17 @@ def page_escalate_now(*, page_id, user, fence: int | None, via: str = "console")
         if stale := _stale(page, fence):
             return stale
         now = _now()
-        steps = _steps(page)
+        steps = escalation.steps_of(page)
         index = page.step_index
         page.status = Page.Status.TRIGGERED
         page.round_started_at = now - _delay(steps[index])
         page.next_action_at = now
         page.snoozed_until = None
         page.save()
-        _record(
-            page,
-            user,
-            "escalate",
-            _("Escalated now by %(who)s (step %(n)s)") % {"who": user, "n": index + 1},
-            step=index,
-            via=via,
-        )
-        created = pages.page_advance(page_id=page.pk, now=now)
+        paging_signals.page_escalated.send(sender=Page, page=page, actor=user, step=index, via=via)
+        _audit(page, user, "escalate", step=index, via=via)
+        created = escalation.page_advance(page_id=page.pk, now=now)
+        dispatch.notifications_send_after_commit(created)
         page.refresh_from_db()
         return Outcome(
             page,
@@ -232,15 +216,10 @@ def page_snooze(*, page_id, user, minutes: int, fence: int | None, via: str = "c
         page.snoozed_by = user
         page.fence += 1
         page.save()
-        _record(
-            page,
-            user,
-            "snooze",
-            _("Snoozed %(m)s minutes by %(who)s") % {"m": minutes, "who": user},
-            minutes=minutes,
-            until=until.isoformat(),
-            via=via,
+        paging_signals.page_snoozed.send(
+            sender=Page, page=page, actor=user, minutes=minutes, until=until, via=via
         )
+        _audit(page, user, "snooze", minutes=minutes, until=until.isoformat(), via=via)
         return Outcome(
             page,
             True,
@@ -265,7 +244,7 @@ def page_reassign(*, page_id, user, to_user_id, fence: int | None, via: str = "c
             raise ActionError(
                 _("Choose a colleague who is on call now for %(team)s.") % {"team": page.team}
             )
-        steps = _steps(page)
+        steps = escalation.steps_of(page)
         if page.status == Page.Status.ACKNOWLEDGED:
             # Ringing again, for the colleague, from the step that was next.
             page.round_started_at = now - _delay(steps[page.step_index])
@@ -278,56 +257,29 @@ def page_reassign(*, page_id, user, to_user_id, fence: int | None, via: str = "c
         page.snoozed_until = None
         page.fence += 1
         page.save()
-        _record(
-            page,
-            user,
-            "reassign",
-            _("Reassigned by %(who)s to %(to)s") % {"who": user, "to": colleague},
-            to=colleague.pk,
-            via=via,
+        paging_signals.page_reassigned.send(
+            sender=Page, page=page, actor=user, to=colleague, via=via
         )
-        for notification_id in _notify(page, colleague, now):
-            enqueue_after_commit("send_notification", notification_id)
+        _audit(page, user, "reassign", to=colleague.pk, via=via)
+        # Every channel the colleague has, keyed by the fence: a second reassignment
+        # to the same person notifies again.
+        created = notifications_fan_out(
+            kind=Notification.Kind.PAGE,
+            team=page.team,
+            recipients=[Recipient(colleague, colleague.email)],
+            channels=ALL_CHANNELS,
+            key_prefix=f"page:{page.pk}:reassign:{page.fence}",
+            page=page,
+            step=page.step_index,
+            now=now,
+        )
+        dispatch.notifications_send_after_commit(created)
         return Outcome(
             page,
             True,
             _("Page %(ref)s reassigned to %(to)s; they are being notified.")
             % {"ref": page.reference, "to": colleague},
         )
-
-
-def _notify(page: Page, user: User, now: dt.datetime) -> list[str]:
-    """Notification rows for the colleague, on every channel, keyed by the fence."""
-    link = AckLink.objects.create(page=page, user=user)
-    prefix = f"page:{page.pk}:reassign:{page.fence}"
-    targets = []
-    if user.email:
-        targets.append((Notification.Channel.EMAIL, user.email, "email"))
-    targets.append((Notification.Channel.CONSOLE, "", "console"))
-    endpoints = WebhookEndpoint.objects.filter(Q(team__isnull=True) | Q(team=page.team_id))
-    targets += [
-        (Notification.Channel.WEBHOOK, ep.url, f"webhook{ep.pk}")
-        for ep in endpoints.filter(is_active=True)
-    ]
-    rows = [
-        Notification(
-            attempt_key=f"{prefix}:{name}:u{user.pk}",
-            kind=Notification.Kind.PAGE,
-            page=page,
-            team=page.team,
-            cycle=page.cycle,
-            step=page.step_index,
-            channel=channel,
-            recipient=user,
-            address=address,
-            next_try_at=now,
-            ack_link=link,
-        )
-        for channel, address, name in targets
-        if channel in ALL_CHANNELS
-    ]
-    Notification.objects.bulk_create(rows)
-    return [str(n.pk) for n in rows]
 
 
 def act_link_use(*, link_id, user, action: str, params: dict) -> Outcome:

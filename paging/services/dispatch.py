@@ -1,40 +1,39 @@
-"""Handing ids to Celery after commit, without ever failing the caller."""
+"""Handing a page's work to Celery after commit, by task object.
+
+The entry points (``pages.page_raise``, the one-tap ``actions``) call these inside
+their transaction; the tasks import only the services below them (``escalation``,
+``notify``, ``watch``), never these, so no module imports back.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 
 from django.db import connections, transaction
+
+from paging import tasks
+from paging.services import escalation
 
 logger = logging.getLogger(__name__)
 
 
-def paging_queue(app=None) -> str:
-    """The queue of paging's tasks: "<default queue>.paging".
-
-    Every worker also consumes it (``paging.tasks`` adds it when the worker
-    starts, whatever its ``-Q``), so a page never waits behind a long line of other
-    work on the default queue: the worker alternates between the two.
-    """
-    if app is None:
-        from celery import current_app as app
-    return f"{app.conf.task_default_queue}.paging"
+def page_deliver_after_commit(page_id) -> None:
+    """Once the page commits, hand its first step to a worker (or send it from here)."""
+    page_id = str(page_id)
+    transaction.on_commit(lambda: _deliver(page_id), robust=True)
 
 
-def _send(task_name: str, object_id: str, countdown: float | None = None) -> None:
-    from paging import tasks
+def _deliver(page_id: str) -> None:
+    if not tasks.enqueue(tasks.deliver_page, page_id):
+        deliver_page_here(page_id)
 
-    task = getattr(tasks, task_name)
-    try:
-        # retry=False: with the broker down, fail fast; the beat tick re-dispatches
-        # from the database, so the page is delayed by seconds, never lost.
-        task.apply_async((str(object_id),), countdown=countdown, retry=False, queue=paging_queue())
-    except Exception as exc:  # any broker error: the row is committed, the tick has it
-        logger.warning("paging: %s not enqueued (%s); the tick will pick it up", task_name,
-                       type(exc).__name__)  # fmt: skip
-        if task_name == "deliver_page":
-            deliver_page_here(str(object_id))
+
+def notifications_send_after_commit(notification_ids: Iterable[str]) -> None:
+    ids = [str(pk) for pk in notification_ids]
+    if ids:
+        transaction.on_commit(lambda: tasks.enqueue_sends(ids), robust=True)
 
 
 def deliver_page_here(page_id: str) -> threading.Thread:
@@ -55,19 +54,9 @@ def deliver_page_here(page_id: str) -> threading.Thread:
 
 
 def _deliver_page(page_id: str) -> None:
-    from paging.services import notify, pages
-
     try:
-        notify.notifications_send_now(pages.page_advance(page_id=page_id, dispatch=False))
+        escalation.page_deliver(page_id=page_id)
     except Exception:  # the tick re-runs the step once the broker is back
         logger.exception("paging: sending a page from the web process failed")
     finally:
         connections.close_all()  # this thread's own connections
-
-
-def enqueue_after_commit(task_name: str, object_id, countdown: float | None = None) -> None:
-    transaction.on_commit(lambda: _send(task_name, object_id, countdown), robust=True)
-
-
-def enqueue_now(task_name: str, object_id, countdown: float | None = None) -> None:
-    _send(task_name, object_id, countdown)

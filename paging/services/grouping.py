@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, CrisisSignal
+from paging import signals as paging_signals
 from paging.models import Page, PageCase
+
+if TYPE_CHECKING:
+    from cases.models import Case, CrisisSignal
 
 # How long a flood stays on the supervisor view after its page was raised.
 ALERT_HOURS = 24
@@ -96,7 +99,8 @@ def _kind(keys: list[str], page_keys) -> str:
 def group_join(
     *, page: Page, case: Case, signals: list[CrisisSignal], keys: list[str], now: dt.datetime
 ) -> Page:
-    """Add ``case`` to ``page`` (locked by the caller): count, keys, signals, timelines."""
+    """Add ``case`` to ``page`` (locked by the caller): count, keys, signals; both
+    cases' timelines say so (``paging.signals.page_grouped``)."""
     kind = _kind(keys, page.source_keys)
     page.case_count = F("case_count") + 1
     page.source_keys = sorted(set(page.source_keys or ()) | set(keys))
@@ -105,24 +109,7 @@ def group_join(
     PageCase.objects.create(page=page, case=case, matched=kind, added_at=now)
     if signals:
         page.signals.add(*signals)
-    facts = {"page": str(page.pk), "count": page.case_count, "matched": kind}
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.PAGE,
-        summary=_(
-            "Crisis page shared with case %(ref)s: %(count)s crisis cases from one source "
-            "(no new notification)"
-        )
-        % {"ref": page.reference, "count": page.case_count},
-        data={**facts, "action": "grouped"},
-    )
-    CaseEvent.objects.create(
-        case_id=page.case_id,
-        kind=CaseEvent.Kind.PAGE,
-        summary=_("Crisis case %(ref)s from the same source joined this page (%(count)s cases)")
-        % {"ref": case.reference, "count": page.case_count},
-        data={**facts, "action": "group_joined", "case": str(case.pk)},
-    )
+    paging_signals.page_grouped.send(sender=Page, page=page, actor=None, case=case, matched=kind)
     return page
 
 

@@ -24,7 +24,6 @@ from paging.channels import email as email_channel
 from paging.channels import webhook as webhook_channel
 from paging.models import Notification, Page
 from paging.services import links, sms
-from paging.services.dispatch import enqueue_now
 
 logger = logging.getLogger(__name__)
 
@@ -214,12 +213,20 @@ def _record_failure(n: Notification, fenced, error: str, permanent: bool = False
         lease_until=None,
         next_try_at=timezone.now() + dt.timedelta(seconds=delay),
     )
-    enqueue_now("send_notification", n.pk, countdown=delay)
     return Notification.Status.PENDING
 
 
-def notifications_redispatch(*, now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Hand out again what a lost message or a dead worker left behind."""
+def notification_due_at(*, notification_id) -> dt.datetime | None:
+    """When a pending notification may be tried again; None when it is not pending."""
+    return (
+        Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING)
+        .values_list("next_try_at", flat=True)
+        .first()
+    )
+
+
+def notifications_redispatch(*, now: dt.datetime | None = None, limit: int = 500) -> list[str]:
+    """What a lost message or a dead worker left behind, made due again: the ids to send."""
     now = now or timezone.now()
     # A sending row whose lease ran out: its worker died mid-send.
     expired = list(
@@ -240,46 +247,4 @@ def notifications_redispatch(*, now: dt.datetime | None = None, limit: int = 500
             | Q(status=Notification.Status.SENDING, lease_until__lt=now),
             pk__in=stale,
         ).update(status=Notification.Status.PENDING, next_try_at=now, lease_until=None)
-    for pk in stale:
-        enqueue_now("send_notification", pk)
-    return len(stale)
-
-
-def notifications_create(
-    *, kind: str, recipients, team, key_prefix: str, detail: dict | None = None, shift=None
-) -> list[str]:
-    """Rows for a non-page message to people on every channel; sent after commit."""
-    from paging.models import WebhookEndpoint
-    from paging.services.dispatch import enqueue_after_commit
-
-    now = timezone.now()
-    endpoints = list(
-        WebhookEndpoint.objects.filter(Q(team__isnull=True) | Q(team=team), is_active=True)
-    )
-    created = []
-    for recipient in recipients:
-        targets = []
-        if recipient.email:
-            targets.append((Notification.Channel.EMAIL, recipient.email, "email"))
-        if recipient.user is not None:
-            targets.append((Notification.Channel.CONSOLE, "", "console"))
-        targets += [(Notification.Channel.WEBHOOK, ep.url, f"webhook{ep.pk}") for ep in endpoints]
-        for channel, address, name in targets:
-            notification, was_created = Notification.objects.get_or_create(
-                attempt_key=f"{key_prefix}:{name}:{recipient.key}",
-                defaults={
-                    "kind": kind,
-                    "team": team,
-                    "shift": shift,
-                    "channel": channel,
-                    "recipient": recipient.user,
-                    "address": address,
-                    "fallback": recipient.fallback,
-                    "detail": detail or {},
-                    "next_try_at": now,
-                },
-            )
-            if was_created:
-                created.append(str(notification.pk))
-                enqueue_after_commit("send_notification", notification.pk)
-    return created
+    return [str(pk) for pk in stale]

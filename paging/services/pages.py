@@ -1,25 +1,20 @@
-"""The write paths of a page: raise, advance (escalate), acknowledge, resolve."""
+"""The write paths of a page: raise, acknowledge, resolve (escalation: ``escalation``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, CrisisSignal
-from paging.models import AckLink, Notification, Page, PageCase, WebhookEndpoint
-from paging.services import grouping, sms
+from paging import signals as paging_signals
+from paging.models import AckLink, Notification, Page
+from paging.services import dispatch, grouping
 from paging.services import policy as policies
-from paging.services.dispatch import enqueue_after_commit
 
-logger = logging.getLogger(__name__)
-
-# Cases with one of these events after the acknowledgement count as actioned.
-ACTION_EVENT_KINDS = [CaseEvent.Kind.CONTACT_ATTEMPT, CaseEvent.Kind.NOTE]
+if TYPE_CHECKING:
+    from cases.models import Case, CrisisSignal
 
 
 def _now() -> dt.datetime:
@@ -90,13 +85,8 @@ def page_raise(
             return page
         if signals:
             page.signals.add(*signals)
-        CaseEvent.objects.create(
-            case=case,
-            kind=CaseEvent.Kind.PAGE,
-            summary=_("Crisis page raised"),
-            data={"page": str(page.pk), "action": "raised", "reason": page.reason},
-        )
-        enqueue_after_commit("deliver_page", page.pk)
+        paging_signals.page_raised.send(sender=Page, page=page, actor=None)
+        dispatch.page_deliver_after_commit(page.pk)
         return page
 
 
@@ -107,169 +97,6 @@ def _open_page(key: str) -> Page | None:
         .exclude(status=Page.Status.RESOLVED)
         .first()
     )
-
-
-def _steps(page: Page) -> list[dict]:
-    return page.policy_snapshot.get("steps") or [
-        {"delay": 0, "target": "team", "user_id": None, "channels": policies.ALL_CHANNELS}
-    ]
-
-
-def _action_taken_since(page: Page, since: dt.datetime) -> bool:
-    """True when every case of the page (its own and any grouped onto it) is no longer
-    open or was actioned since: a group is not settled by acting on one of its cases."""
-    case_ids = [page.case_id]
-    if page.case_count > 1:
-        case_ids += list(PageCase.objects.filter(page=page).values_list("case_id", flat=True))
-    open_ids = set(
-        Case.objects.filter(pk__in=case_ids, status=Case.Status.OPEN).values_list("pk", flat=True)
-    )
-    if not open_ids:
-        return True
-    # Only what a person did counts: a system note (e.g. the patient updating contact
-    # details) must not pause escalation.
-    acted = set(
-        CaseEvent.objects.filter(
-            case_id__in=open_ids,
-            kind__in=ACTION_EVENT_KINDS,
-            created_at__gt=since,
-            actor__isnull=False,
-        ).values_list("case_id", flat=True)
-    )
-    return open_ids <= acted
-
-
-def _create_notifications(page: Page, step_no: int, step: dict, now) -> list[str]:
-    recipients = policies.step_recipients(page.team, step, now)
-    if any(r.fallback for r in recipients):
-        page.fallback_used = True
-    endpoints = list(
-        WebhookEndpoint.objects.filter(is_active=True).filter(team__isnull=True)
-        | WebhookEndpoint.objects.filter(is_active=True, team=page.team)
-    )
-    prefix = f"page:{page.pk}:{page.cycle}:{step_no}"
-    step_channels = step.get("channels", policies.ALL_CHANNELS)
-    # {user id: last digits}: only when the team has an SMS account and the step texts.
-    sms_digits = (
-        sms.sms_recipients(page.team, [r.user for r in recipients])
-        if Notification.Channel.SMS in step_channels
-        else {}
-    )
-    rows: list[Notification] = []
-    for recipient in recipients:
-        link = AckLink(page=page, user=recipient.user)
-        targets: list[tuple[str, str, str]] = []
-        for channel in step_channels:
-            if channel == Notification.Channel.EMAIL and recipient.email:
-                targets.append((channel, recipient.email, f"{prefix}:email:{recipient.key}"))
-            elif channel == Notification.Channel.CONSOLE and recipient.user is not None:
-                targets.append((channel, "", f"{prefix}:console:{recipient.key}"))
-            elif channel == Notification.Channel.WEBHOOK:
-                targets.extend(
-                    (channel, ep.url, f"{prefix}:webhook{ep.pk}:{recipient.key}")
-                    for ep in endpoints
-                )
-            elif channel == Notification.Channel.SMS and recipient.user is not None:
-                digits = sms_digits.get(recipient.user.pk)
-                if digits:  # the number itself stays sealed in PagingPhone
-                    targets.append((channel, f"…{digits}", f"{prefix}:sms:{recipient.key}"))
-        rows += [
-            Notification(
-                attempt_key=key,
-                kind=Notification.Kind.PAGE,
-                page=page,
-                team=page.team,
-                cycle=page.cycle,
-                step=step_no,
-                channel=channel,
-                recipient=recipient.user,
-                address=address,
-                fallback=recipient.fallback,
-                next_try_at=now,
-                ack_link=link,
-            )
-            for channel, address, key in targets
-        ]
-    # The page row is locked, so nobody else writes this step; the unique attempt key
-    # still guards against a second run of it.
-    existing = set(
-        Notification.objects.filter(attempt_key__in=[n.attempt_key for n in rows]).values_list(
-            "attempt_key", flat=True
-        )
-    )
-    rows = [n for n in rows if n.attempt_key not in existing]
-    links = {id(n.ack_link): n.ack_link for n in rows}
-    AckLink.objects.bulk_create(links.values())
-    for n in rows:
-        n.ack_link = links[id(n.ack_link)]
-    Notification.objects.bulk_create(rows)
-    created = [str(n.pk) for n in rows]
-    if not created:
-        logger.error("paging: page %s step %s reached nobody", page.pk, step_no)
-    return created
-
-
-def page_advance(*, page_id, now: dt.datetime | None = None, dispatch: bool = True) -> list[str]:
-    """Run whatever is due for one page; returns the ids of new notifications.
-
-    With ``dispatch`` the notifications are handed to Celery after commit; without,
-    the caller sends them itself (the tick re-dispatches any it fails to send).
-
-    Safe to call from any number of workers at once: the row is locked with
-    SKIP LOCKED and the due time re-checked under the lock, so each step runs once.
-    """
-    now = now or _now()
-    with transaction.atomic():
-        page = (
-            Page.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("team")
-            .filter(pk=page_id, next_action_at__lte=now)
-            .exclude(status=Page.Status.RESOLVED)
-            .first()
-        )
-        if page is None:
-            return []
-        steps = _steps(page)
-        if page.status == Page.Status.ACKNOWLEDGED:
-            if _action_taken_since(page, page.acknowledged_at):
-                page.next_action_at = None
-                page.fence = F("fence") + 1
-                page.save(update_fields=["next_action_at", "fence"])
-                return []
-            # Acknowledged but nobody acted: back to triggered, the next step runs now.
-            page.status = Page.Status.TRIGGERED
-            page.round_started_at = now - dt.timedelta(seconds=steps[page.step_index]["delay"])
-            CaseEvent.objects.create(
-                case_id=page.case_id,
-                kind=CaseEvent.Kind.PAGE,
-                summary=_("Acknowledgement lapsed without action; escalation resumed"),
-                data={"page": str(page.pk), "action": "ack_lapsed"},
-            )
-        created: list[str] = []
-        due = page.round_started_at + dt.timedelta(seconds=steps[page.step_index]["delay"])
-        while due <= now:
-            created += _create_notifications(page, page.step_index, steps[page.step_index], now)
-            page.last_step_at = now
-            page.step_index += 1
-            if page.step_index >= len(steps):
-                # Round over: repeat from the first step until someone acknowledges.
-                last = page.round_started_at + dt.timedelta(seconds=steps[-1]["delay"])
-                page.round_started_at = max(
-                    last + dt.timedelta(seconds=page.policy_snapshot.get("repeat_after", 300)),
-                    now + dt.timedelta(seconds=1),
-                )
-                page.step_index = 0
-                page.cycle += 1
-                due = page.round_started_at + dt.timedelta(seconds=steps[0]["delay"])
-                break
-            due = page.round_started_at + dt.timedelta(seconds=steps[page.step_index]["delay"])
-        page.next_action_at = due
-        page.fence += 1
-        page.save()
-        if dispatch:
-            for notification_id in created:
-                enqueue_after_commit("send_notification", notification_id)
-        return created
 
 
 def page_acknowledge(*, page: Page, user, via: str = "console") -> Page:
@@ -291,14 +118,7 @@ def page_acknowledge(*, page: Page, user, via: str = "console") -> Page:
         Notification.objects.filter(page=page, status=Notification.Status.PENDING).update(
             status=Notification.Status.SKIPPED
         )
-        who = str(user) if user is not None else _("an acknowledge link")
-        CaseEvent.objects.create(
-            case_id=page.case_id,
-            kind=CaseEvent.Kind.PAGE,
-            actor=user,
-            summary=_("Page acknowledged by %(who)s") % {"who": who},
-            data={"page": str(page.pk), "action": "acknowledged", "via": via},
-        )
+        paging_signals.page_acknowledged.send(sender=Page, page=page, actor=user, via=via)
         return page
 
 
@@ -325,14 +145,7 @@ def page_resolve(*, page: Page, user, note: str) -> Page:
         Notification.objects.filter(page=page, status=Notification.Status.PENDING).update(
             status=Notification.Status.SKIPPED
         )
-        CaseEvent.objects.create(
-            case_id=page.case_id,
-            kind=CaseEvent.Kind.PAGE,
-            actor=user,
-            summary=_("Page resolved by %(who)s") % {"who": user},
-            body=note,
-            data={"page": str(page.pk), "action": "resolved"},
-        )
+        paging_signals.page_resolved.send(sender=Page, page=page, actor=user, note=note)
         return page
 
 

@@ -1,4 +1,7 @@
-"""Periodic work driven from the database: escalation, shift checks, gaps, watcher."""
+"""Periodic work driven from the database: escalation, shift checks, gaps, watcher.
+
+Each tick returns the ids of the notifications it made due; its task sends them.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +18,16 @@ from django.utils.formats import date_format
 
 from accounts.models import Team
 from paging.models import Notification, OnCallSchedule, Page, ShiftConfirmation
-from paging.services import notify, oncall, pages
+from paging.services import escalation, notify, oncall
+from paging.services.fanout import notifications_fan_out
 from paging.services.policy import Recipient, supervisors
 
 logger = logging.getLogger(__name__)
 
 
-def escalation_tick(*, now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Advance every page whose next action is due; re-dispatch stuck notifications."""
+def escalation_tick(*, now: dt.datetime | None = None, limit: int = 500) -> list[str]:
+    """Advance every page whose next action is due: the new notifications and the stuck
+    ones to send."""
     now = now or timezone.now()
     # A page never advanced yet has its delivery task on the way: give it a few seconds
     # before the tick steps in (and queues its sends behind everything else).
@@ -35,19 +40,42 @@ def escalation_tick(*, now: dt.datetime | None = None, limit: int = 500) -> int:
         .order_by("next_action_at")
         .values_list("pk", flat=True)[:limit]
     )
+    to_send: list[str] = []
     for page_id in due:
-        pages.page_advance(page_id=page_id)
-    notify.notifications_redispatch()
-    return len(due)
+        to_send += escalation.page_advance(page_id=page_id, now=now)
+    return to_send + notify.notifications_redispatch()
+
+
+# Messages to people about the rota: not an SMS (no page to open), every other channel.
+PEOPLE_CHANNELS = [
+    Notification.Channel.EMAIL,
+    Notification.Channel.CONSOLE,
+    Notification.Channel.WEBHOOK,
+]
+
+
+def _notify_people(
+    *, kind: str, recipients, team, key_prefix: str, detail: dict, shift=None
+) -> list[str]:
+    return notifications_fan_out(
+        kind=kind,
+        team=team,
+        recipients=recipients,
+        channels=PEOPLE_CHANNELS,
+        key_prefix=key_prefix,
+        detail=detail,
+        shift=shift,
+    )
 
 
 def _local(at: dt.datetime, tz) -> str:
     return date_format(at.astimezone(tz), "Y-m-d H:i T")
 
 
-def shift_confirmation_tick(*, now: dt.datetime | None = None) -> None:
+def shift_confirmation_tick(*, now: dt.datetime | None = None) -> list[str]:
     """Send a test before each shift; warn supervisors about unconfirmed shifts."""
     now = now or timezone.now()
+    to_send: list[str] = []
     lead = dt.timedelta(minutes=settings.PAGING_SHIFT_CONFIRM_LEAD_MINUTES)
     for schedule in OnCallSchedule.objects.filter(is_active=True).select_related("team"):
         for shift in oncall.shifts_for(schedule.team, schedule.layer, now, now + lead):
@@ -61,7 +89,7 @@ def shift_confirmation_tick(*, now: dt.datetime | None = None) -> None:
                     defaults={"shift_ends_at": shift.ends_at},
                 )
                 if created:
-                    notify.notifications_create(
+                    to_send += _notify_people(
                         kind=Notification.Kind.SHIFT_TEST,
                         recipients=[Recipient(shift.user, shift.user.email)],
                         team=schedule.team,
@@ -84,7 +112,7 @@ def shift_confirmation_tick(*, now: dt.datetime | None = None) -> None:
             if not taken:
                 continue
             team = confirmation.schedule.team
-            notify.notifications_create(
+            to_send += _notify_people(
                 kind=Notification.Kind.SHIFT_UNCONFIRMED,
                 recipients=[Recipient(u, u.email) for u in supervisors(team)],
                 team=team,
@@ -94,24 +122,27 @@ def shift_confirmation_tick(*, now: dt.datetime | None = None) -> None:
                     "starts_at": _local(confirmation.shift_starts_at, confirmation.schedule.tz),
                 },
             )
+    return to_send
 
 
-def coverage_gap_tick(*, now: dt.datetime | None = None) -> None:
+def coverage_gap_tick(*, now: dt.datetime | None = None) -> list[str]:
     """Warn supervisors (once a day per team) of hours nobody covers in the next week."""
     now = now or timezone.now()
+    to_send: list[str] = []
     for team in Team.objects.filter(is_active=True):
         gaps = oncall.coverage_gaps(team, now)
         if not gaps:
             continue
         hours = round(sum(g.hours for g in gaps), 1)
         with transaction.atomic():
-            notify.notifications_create(
+            to_send += _notify_people(
                 kind=Notification.Kind.COVERAGE_GAP,
                 recipients=[Recipient(u, u.email) for u in supervisors(team)],
                 team=team,
                 key_prefix=f"gap:{team.pk}:{now.date().isoformat()}",
                 detail={"hours": hours, "first": _local(gaps[0].starts_at, team_tz(team))},
             )
+    return to_send
 
 
 def team_tz(team: Team):

@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core import mail
 
-from messaging import notices, services
+from messaging import notices, services, tasks
 from messaging.models import PatientNotice
 from tests.factories.cases import make_case, make_intake
 from tests.factories.messaging import make_conversation
@@ -76,6 +76,22 @@ def test_one_pending_notice_covers_several_replies(team, nurse):
     assert PatientNotice.objects.count() == 1
 
 
+def test_a_reply_hands_its_notice_to_the_task_after_commit(
+    team, nurse, monkeypatch, django_capture_on_commit_callbacks
+):
+    conversation = conversation_for(team, email="m@example.org")
+    queued = []
+    monkeypatch.setattr(
+        tasks.send_patient_notice, "apply_async", lambda args, **kw: queued.append(args[0])
+    )
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        reply(conversation, nurse)
+    assert queued == []  # nothing goes before the reply commits
+    for callback in callbacks:
+        callback()
+    assert queued == [str(PatientNotice.objects.get().pk)]
+
+
 def test_a_failed_send_is_retried_later_and_the_reply_is_kept(team, nurse, monkeypatch):
     from paging.channels import DeliveryError
 
@@ -87,13 +103,19 @@ def test_a_failed_send_is_retried_later_and_the_reply_is_kept(team, nurse, monke
 
     monkeypatch.setitem(notices.SEND, "email", down)
     queued = []
-    monkeypatch.setattr(notices, "enqueue_send", lambda pk, countdown=None: queued.append(pk))
+    monkeypatch.setattr(
+        tasks.send_patient_notice,
+        "apply_async",
+        lambda args, countdown=None, **kw: queued.append((args[0], countdown)),
+    )
     notice = PatientNotice.objects.get()
-    assert notices.notice_send(notice_id=notice.pk) == "pending"
+    tasks.send_patient_notice(str(notice.pk))  # the task schedules its own retry
     notice.refresh_from_db()
+    assert notice.status == "pending"
     assert notice.attempt == 1 and notice.next_try_at > notice.created_at
     assert "m@example.org" not in notice.error  # the address is PHI
-    assert queued == [str(notice.pk)]
+    [(queued_id, countdown)] = queued
+    assert queued_id == str(notice.pk) and 0 < countdown <= notices.backoff_seconds(1)
     assert message.__class__.objects.filter(pk=message.pk).exists()
     # Not due yet: a duplicate task claims nothing.
     assert notices.notice_send(notice_id=notice.pk) == "not-claimed"

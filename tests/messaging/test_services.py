@@ -207,6 +207,7 @@ def test_the_message_is_kept_when_the_inline_handling_fails(case, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("paging down")
 
+    # Where the case opening holds it (imported by name when the module loads).
     monkeypatch.setattr("paging.services.page_raise", broken)
     result = post(case, CRISIS)
     # The patient still sees crisis content; the message is stored for the scan of record.

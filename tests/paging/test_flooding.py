@@ -18,8 +18,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from cases.models import Case, CaseEvent
 from paging.models import Notification, Page, PageCase
-from paging.services import page_advance, page_raise, page_resolve
-from paging.services import pages as pages_service
+from paging.services import dispatch, escalation, page_advance, page_raise, page_resolve
 from paging.services.notify import _text
 from tests.factories.console import signed_in
 from tests.factories.intake import (  # noqa: F401 - intake_env is a fixture
@@ -39,11 +38,7 @@ def deliveries(monkeypatch):
     """The pages handed to delivery (a new round of notifications each), in order."""
     sent: list[str] = []
 
-    def record(task_name, object_id, countdown=None):
-        if task_name == "deliver_page":
-            sent.append(str(object_id))
-
-    monkeypatch.setattr(pages_service, "enqueue_after_commit", record)
+    monkeypatch.setattr(dispatch, "page_deliver_after_commit", lambda pk: sent.append(str(pk)))
     return sent
 
 
@@ -83,7 +78,7 @@ def test_three_crisis_intakes_from_one_address_share_one_page_notified_once(deli
     assert PageCase.objects.filter(page=page).count() == 2
     assert {g.matched for g in PageCase.objects.all()} == {"address"}
     assert deliveries == [str(page.pk)]  # one round of notifications, not three
-    page_advance(page_id=page.pk, dispatch=False)
+    page_advance(page_id=page.pk)
     notifications = Notification.objects.filter(page=page)
     assert notifications.exists()
     assert {(n.cycle, n.step) for n in notifications} == {(0, 0)}
@@ -181,10 +176,10 @@ def test_an_acknowledged_group_is_settled_only_when_every_case_is_actioned():
     since = page.created_at - dt.timedelta(seconds=1)
     CaseEvent.objects.create(case=first, kind=CaseEvent.Kind.NOTE, actor=nurse, summary="n")
 
-    assert not pages_service._action_taken_since(page, since)
+    assert not escalation._action_taken_since(page, since)
 
     CaseEvent.objects.create(case=second, kind=CaseEvent.Kind.NOTE, actor=nurse, summary="n")
-    assert pages_service._action_taken_since(page, since)
+    assert escalation._action_taken_since(page, since)
 
 
 def test_the_notification_tells_how_many_cases_share_the_page():
@@ -192,7 +187,7 @@ def test_the_notification_tells_how_many_cases_share_the_page():
     page = page_raise(case=make_crisis_case(team)[0], signals=[], source_keys=["address:a"])
     for _ in range(2):
         page_raise(case=make_crisis_case(team)[0], signals=[], source_keys=["address:a"])
-    page_advance(page_id=page.pk, dispatch=False)
+    page_advance(page_id=page.pk)
 
     _subject, text, _links = _text(Notification.objects.filter(page=page).first())
 

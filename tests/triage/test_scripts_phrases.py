@@ -4,10 +4,10 @@ that block approval, and every step audited (issue 18)."""
 from __future__ import annotations
 
 import pytest
-from intake.submission import case_open_from_intake
 
 from accounts.roles import Role
 from audit.models import AccessEvent
+from intake.submission import case_open_from_intake
 from tests.factories.accounts import make_staff
 from tests.factories.cases import make_intake, make_team
 from triage import engine
