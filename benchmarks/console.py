@@ -20,8 +20,9 @@ alert panel is on every console page): they must not move.
 
 Then the alert panel's latency (issue 17): gunicorn (2 workers, 8 threads) serves the
 same database, and 20 consoles (threads with their own signed-in, MFA-verified
-session) poll ``/console/paging/panel/`` once a second the way htmx does (``v`` = the
-version they last saw; 204 while nothing changed). The script commits --latency-pages
+session) poll ``/console/paging/panel/`` every ``paging.panel.POLL_SECONDS`` (half a
+second) the way htmx does (``v`` = the version they last saw; 204 while nothing
+changed). The script commits --latency-pages
 new crisis pages one at a time and records, for every page and every console, the
 time from the commit to the first response that shows it. Target: p95 under 1 s.
 """
@@ -319,6 +320,7 @@ def main() -> int:
 
     from cases.models import Case
     from intake.models import Intake
+    from paging.panel import POLL_SECONDS
 
     if args.reseed or Intake.objects.count() != args.intakes:
         _wipe()
@@ -396,7 +398,7 @@ def main() -> int:
     latencies = panel_latency(nurse, device, args.consoles, args.latency_pages)
     p95 = _percentile(latencies, 95)
     print(
-        f"\nNew page to screen, {args.consoles} consoles polling every second, "
+        f"\nNew page to screen, {args.consoles} consoles polling every {POLL_SECONDS} s, "
         f"{args.latency_pages} pages ({len(latencies)} page x console pairs): "
         f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
         f"max {max(latencies) * 1000:.0f} ms."
@@ -489,6 +491,8 @@ def panel_latency(nurse, device, consoles: int, count: int) -> list[float]:
 
     import httpx
 
+    from paging.panel import POLL_SECONDS
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -512,8 +516,8 @@ def panel_latency(nurse, device, consoles: int, count: int) -> list[float]:
                     for ref in list(committed):
                         if ref not in seen[n] and ref in response.text:
                             seen[n][ref] = now
-                # htmx's "every 1s": one second from one request to the next.
-                stop.wait(max(0.0, 1.0 - (time.monotonic() - tick)))
+                # htmx's "every <POLL_SECONDS>s", from one request to the next.
+                stop.wait(max(0.0, POLL_SECONDS - (time.monotonic() - tick)))
 
     threads = [threading.Thread(target=console, args=(n,), daemon=True) for n in range(consoles)]
     try:

@@ -1,4 +1,4 @@
-"""The console's alert panel: its 1 s poll, its one-tap actions, the notification link.
+"""The console's alert panel: its half-second poll, its one-tap actions, the notification link.
 
 None of these views shows PHI: case references, acuity, staff names, channels, times.
 The actions write their own audit events (services/actions.py).
