@@ -7,7 +7,9 @@ lexicon matches, unless the model is all but sure there is no crisis (probabilit
 ``set_aside_below``, e.g. "I attempted suicide years ago and I'm doing well now"). That
 floor is set on validation so that it sets aside at most 1% of the lexicon's true crisis
 matches; a match set aside is still shown to the nurse, it just does not page
-(``crisis_decision``).
+(``crisis_decision``). The model must be under the floor both on the whole text and on
+the sentence holding the match, read alone: otherwise other sentences dilute an explicit
+one ("Can I talk to someone? I want to kill myself" reads 0.0014 as a whole).
 
 The model is data, not code. An artifact is a NumPy ``.npz`` file read with
 ``allow_pickle=False``: the vocabulary, each term's IDF weight and coefficient, and a JSON
@@ -38,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .sentences import sentences_holding
 
 __all__ = [
     "FORMAT",
@@ -137,6 +141,9 @@ class ModelScore:
     version: str
     phrases: tuple[Phrase, ...] = ()
     set_aside_below: float = 0.0
+    # The highest probability over the sentences holding the lexicon's matches, each read
+    # alone; None when not read (no match given, or the whole text is over the floor).
+    match_probability: float | None = None
 
     @property
     def flagged(self) -> bool:
@@ -144,13 +151,20 @@ class ModelScore:
 
     @property
     def sets_aside_lexicon(self) -> bool:
-        """Whether a lexicon match in this text is set aside (the model is all but sure)."""
-        return self.probability < self.set_aside_below
+        """Whether a lexicon match in this text is set aside: the model is all but sure
+        there is no crisis in the whole text AND in the sentences holding the matches.
+        Unread sentences set nothing aside."""
+        return (
+            self.probability < self.set_aside_below
+            and self.match_probability is not None
+            and self.match_probability < self.set_aside_below
+        )
 
 
 def crisis_decision(lexicon_match: bool, score: ModelScore | None) -> bool:
     """The crisis decision for one text: the model's flag, or a lexicon match the model
-    does not set aside. Without a model, the lexicon alone."""
+    does not set aside (``ModelScore.sets_aside_lexicon``; score the text with the
+    match's spans). Without a model, the lexicon alone."""
     if score is None:
         return lexicon_match
     return score.flagged or (lexicon_match and not score.sets_aside_lexicon)
@@ -303,22 +317,45 @@ class CrisisModel:
     def probability(self, text: str) -> float:
         return self.calibrate(self.decision(text))
 
-    def score(self, text: str, *, explain: bool = True) -> ModelScore:
-        """The calibrated probability, and the phrases that raised it most when asked."""
+    def score(
+        self, text: str, *, explain: bool = True, matches: Sequence[tuple[int, int]] = ()
+    ) -> ModelScore:
+        """The calibrated probability, and the phrases that raised it most when asked.
+
+        ``matches`` are the (start, end) spans of the lexicon's matches in ``text``: when
+        the whole text is under the set-aside floor, the sentences holding them are read
+        too (``ModelScore.match_probability``). Without them no match can be set aside.
+        """
         if not explain:
-            return ModelScore(
-                self.probability(text), self.threshold, self.version, (), self.set_aside_below
-            )
-        toks = tokens(text)
-        words = [w for w, _, _ in toks]
-        vector = self._vector(_word_features(words) + [c for w in words for c in _char_features(w)])
-        z = self.intercept + sum(v * self._weights[f][1] for f, v in vector.items())
+            probability, phrases = self.probability(text), ()
+        else:
+            toks = tokens(text)
+            words = [w for w, _, _ in toks]
+            feats = _word_features(words) + [c for w in words for c in _char_features(w)]
+            vector = self._vector(feats)
+            z = self.intercept + sum(v * self._weights[f][1] for f, v in vector.items())
+            probability, phrases = self.calibrate(z), self._phrases(text, toks, vector)
         return ModelScore(
-            self.calibrate(z),
+            probability,
             self.threshold,
             self.version,
-            self._phrases(text, toks, vector),
+            phrases,
             self.set_aside_below,
+            self._match_probability(text, probability, matches),
+        )
+
+    def _match_probability(
+        self, text: str, probability: float, matches: Sequence[tuple[int, int]]
+    ) -> float | None:
+        # Only read when it can change the decision: a match, the whole under the floor.
+        if not matches or probability >= self.set_aside_below:
+            return None
+        return max(
+            (
+                probability if sentence == text else self.probability(sentence)
+                for sentence in sentences_holding(text, matches)
+            ),
+            default=None,
         )
 
     def _phrases(
