@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import translation
 
 from config.celery import app as celery_app
+from tests.factories.cases import make_case, make_intake
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,3 +133,13 @@ def pytest_sessionfinish(session, exitstatus):
         with contextlib.suppress(redis.exceptions.RedisError):
             # Paging's tasks go to "<queue>.paging" (paging/services/dispatch.py).
             redis.Redis.from_url(broker).delete(SESSION_QUEUE, f"{SESSION_QUEUE}.paging")
+
+
+@pytest.fixture
+def intake_factory():
+    return make_intake
+
+
+@pytest.fixture
+def case_factory():
+    return make_case
