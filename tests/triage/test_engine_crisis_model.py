@@ -187,6 +187,19 @@ def test_a_match_is_set_aside_only_when_its_sentence_is_also_under_the_floor():
     assert crisis_decision(True, ModelScore(0.0014, 0.5, "v", (), 0.01, None))
 
 
+def test_the_matchs_sentence_keeps_the_match_only_at_or_over_its_own_bar():
+    from triage.engine.crisis_model import ModelScore, crisis_decision
+
+    # Over the floor but under the sentence bar: set aside (a resolved history alone).
+    assert not crisis_decision(True, ModelScore(0.0014, 0.5, "v", (), 0.01, 0.86, 0.941))
+    # At the bar: kept.
+    assert crisis_decision(True, ModelScore(0.0014, 0.5, "v", (), 0.01, 0.941, 0.941))
+    # A bar under the floor counts as the floor.
+    assert crisis_decision(True, ModelScore(0.0014, 0.5, "v", (), 0.01, 0.02, 0.001))
+    # The whole text over the floor: the sentence bar plays no part.
+    assert crisis_decision(True, ModelScore(0.02, 0.5, "v", (), 0.01, None, 0.941))
+
+
 def test_the_matchs_sentence_is_read_only_when_the_whole_text_is_under_the_floor():
     model = CrisisModel.from_parts(
         terms=["w movie", "w die"], idf=[1.0, 1.0], coef=[-9.0, 4.0], intercept=0.0,
@@ -230,7 +243,10 @@ PARRAFO_BENIGNO = (
     ("text", "language"),
     [
         ("Can I talk to someone? I want to kill myself", "en"),
+        ("I need to reschedule my appointment. I want to kill myself", "en"),
+        ("What time do you open? I want to kill myself", "en"),
         ("¿Puedo hablar con alguien? Quiero matarme", "es"),
+        ("Quiero hablar con una persona. Quiero matarme", "es"),
         (BENIGN_PARAGRAPH + " I want to kill myself.", "en"),
         (PARRAFO_BENIGNO + " Quiero matarme.", "es"),
     ],
@@ -243,7 +259,9 @@ def test_an_explicit_sentence_diluted_by_others_is_a_crisis_with_the_shipped_mod
 
     # The whole text reads under the floor: the dilution this guards against.
     assert score.probability < shipped.set_aside_below
-    assert score.match_probability >= shipped.set_aside_below
+    # Read alone, the explicit sentence clears the sentence bar (0.95 and 0.97 against
+    # 0.941: a narrow margin, see docs/MODEL_CARD.md).
+    assert score.match_probability >= shipped.sentence_set_aside_below
     assert decision.crisis and decision.text_crisis and decision.acuity == "emergent"
     assert "model.set_aside" not in [r.rule_id for r in decision.reasons]
 
@@ -254,6 +272,21 @@ def test_a_resolved_history_in_its_own_sentence_is_still_set_aside(shipped):
 
     assert decision.signals and not decision.crisis and decision.acuity == "soon"
     assert "model.set_aside" in [r.rule_id for r in decision.reasons]
+
+
+def test_a_resolved_history_whose_resolution_is_the_next_sentence_is_set_aside(shipped):
+    text = (
+        "Hace ocho años intenté quitarme la vida con pastillas. Estuve en terapia dos años"
+        " y hoy estoy estable."
+    )
+    decision = engine.triage(engine.IntakeFacts(free_text=text, language="es"), model=shipped)
+    score = decision.model_by_text[0]
+
+    # The first sentence alone reads over the floor, but under the sentence bar.
+    assert shipped.set_aside_below <= score.match_probability < shipped.sentence_set_aside_below
+    assert decision.signals and not decision.crisis and decision.acuity == "soon"
+    reason = next(r for r in decision.reasons if r.rule_id == "model.set_aside")
+    assert f"({score.probability:.2f})" in reason.text  # the whole text's reading
 
 
 @pytest.mark.parametrize(

@@ -193,11 +193,11 @@ def _model_reason(scores: Sequence[ModelScore | None]) -> Reason | None:
 
 def _set_aside_reason(signals: Sequence[Signal], score: ModelScore) -> Reason:
     quoted = "; ".join(dict.fromkeys(f"“{s.matched}”" for s in signals))
-    # The higher of its two readings (the whole text, the sentence of the match).
-    probability = max(score.probability, score.match_probability or 0.0)
+    # The whole text's reading: the match's sentence alone may read higher (a resolved
+    # history whose resolution is in the next sentence) yet under its own bar.
     text = (
         f"Phrase list matched {quoted}, but the crisis model reads almost no concern"
-        f" ({probability:.2f}): not paged; read it yourself"
+        f" ({score.probability:.2f}): not paged; read it yourself"
     )
     return Reason(SET_ASIDE_REASON_ID, text, SOON, False)
 
