@@ -8,7 +8,8 @@ per message:
 * intake triage: a whole intake with the crisis model (four screeners with seeded
   answers, the message and the next one as its two free texts, the script's rules),
   p50/p95/p99;
-* crisis scan + model: the lexicon scan and the model's score (with its explanation, as
+* crisis scan + model: the lexicon scan and the model's score (with its explanation and
+  the matches' sentences read alone when the whole text is under the set-aside floor, as
   the scan of record runs it), p50/p95/p99;
 
 and the time to compile the default script's lexicon from its document. Targets (issue
@@ -35,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from triage.engine import CrisisModel, IntakeFacts, Script, default_script, scan, triage
-from triage.engine.crisis_model import SHIPPED_MODEL_PATH
+from triage.engine.crisis_model import SHIPPED_MODEL_PATH, crisis_decision
 from triage.engine.evaluation import load_cases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +83,13 @@ def intake(rng: random.Random, texts: tuple[str, str]) -> IntakeFacts:
     )
 
 
+def scan_and_score(text: str, script: Script, model: CrisisModel) -> bool:
+    """The crisis decision on one text, as the engine takes it."""
+    signals = scan(text, script)
+    score = model.score(text, matches=[(s.start, s.end) for s in signals])
+    return crisis_decision(bool(signals), score)
+
+
 def compile_time() -> float:
     """CPU seconds to validate and compile the default script from its document."""
     document = default_script().to_dict()
@@ -103,15 +111,14 @@ def main() -> int:
     model = CrisisModel.from_bytes(SHIPPED_MODEL_PATH.read_bytes())
     compiled_in = compile_time()
     for text in texts[:50]:  # warm caches as a running worker has them
-        scan(text, script)
-        model.score(text)
+        scan_and_score(text, script, model)
 
     rng = random.Random(20261206)
     facts = [intake(rng, (text, texts[(i + 1) % len(texts)])) for i, text in enumerate(texts)]
     scan_model: list[float] = []
     intake_times: list[float] = []
     for text, fact in zip(texts, facts, strict=True):
-        scan_model += timed(lambda t=text: (scan(t, script), model.score(t)), args.repeat)
+        scan_model += timed(lambda t=text: scan_and_score(t, script, model), args.repeat)
         intake_times += timed(lambda f=fact: triage(f, script, model), args.repeat)
 
     def ms(x: float) -> str:

@@ -122,28 +122,21 @@ def test_while_open_the_promise_says_so(case):
     assert callbacks.promise_sentences(promise)[-1] == "The clinic is open now."
 
 
-# The shipped crisis model (cm-51f198d415f4) sets aside the lexicon's match when a
-# question for a person comes first: "Can I talk to someone? I want to kill myself" gets
-# probability 0.0014 and is not a crisis (no page); "I want to talk to someone, I want to
-# kill myself" is. A missed crisis of the model, not of the order of checks: such a
-# message still makes a callback request and raises the case. Strict, so this test says
-# so the day a model stops missing it.
-MODEL_MISS = "the crisis model sets the lexicon's match aside after a request (a known miss)"
-
-
+# "Can I talk to someone? I want to kill myself" reads 0.0014 as a whole with the shipped
+# model (cm-51f198d415f4), under the set-aside floor: before the model read the match's
+# sentence alone (0.95), the question diluted it and the lexicon's match was set aside.
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param(
-            "Can I talk to someone? I want to kill myself",
-            marks=pytest.mark.xfail(strict=True, reason=MODEL_MISS),
-        ),
+        "Can I talk to someone? I want to kill myself",
+        "¿Puedo hablar con alguien? Quiero matarme",
         "I want to talk to someone, I want to kill myself",
         "quiero hablar con alguien, quiero morirme",
     ],
 )
 def test_a_crisis_that_also_asks_for_a_person_takes_the_crisis_path_alone(team, text):
-    case = make_case(intake=make_intake(team=team, language="es" if "quiero" in text else "en"))
+    language = "es" if "quiero" in text.lower() else "en"
+    case = make_case(intake=make_intake(team=team, language=language))
     result = post(case, text)
     assert result.crisis and result.reply is None and result.callback is None
     assert not CallbackRequest.objects.exists()

@@ -161,8 +161,8 @@ def test_a_lexicon_match_the_model_is_all_but_sure_of_is_set_aside_and_not_a_cri
 def test_without_a_set_aside_floor_every_lexicon_match_counts():
     from triage.engine.crisis_model import ModelScore, crisis_decision
 
-    assert crisis_decision(True, ModelScore(0.0001, 0.5, "v"))
-    assert not crisis_decision(True, ModelScore(0.0001, 0.5, "v", (), 0.01))
+    assert crisis_decision(True, ModelScore(0.0001, 0.5, "v", (), 0.0, 0.0001))
+    assert not crisis_decision(True, ModelScore(0.0001, 0.5, "v", (), 0.01, 0.0001))
     assert crisis_decision(True, ModelScore(0.02, 0.5, "v", (), 0.01))
     assert crisis_decision(False, ModelScore(0.6, 0.5, "v", (), 0.01))
     assert crisis_decision(True, None) and not crisis_decision(False, None)
@@ -174,3 +174,133 @@ def test_a_set_aside_floor_over_the_threshold_is_refused():
             terms=["w a"], idf=[1.0], coef=[1.0], intercept=0.0, calibration=(1.0, 0.0),
             threshold=0.2, set_aside_below=0.3,
         )  # fmt: skip
+
+
+def test_a_match_is_set_aside_only_when_its_sentence_is_also_under_the_floor():
+    from triage.engine.crisis_model import ModelScore, crisis_decision
+
+    # Whole text under the floor, the match's sentence read alone over it: kept.
+    assert crisis_decision(True, ModelScore(0.0014, 0.5, "v", (), 0.01, 0.95))
+    # Both under the floor: set aside.
+    assert not crisis_decision(True, ModelScore(0.0014, 0.5, "v", (), 0.01, 0.005))
+    # The sentence never read (no spans given): nothing is set aside.
+    assert crisis_decision(True, ModelScore(0.0014, 0.5, "v", (), 0.01, None))
+
+
+def test_the_matchs_sentence_keeps_the_match_only_at_or_over_its_own_bar():
+    from triage.engine.crisis_model import ModelScore, crisis_decision
+
+    # Over the floor but under the sentence bar: set aside (a resolved history alone).
+    assert not crisis_decision(True, ModelScore(0.0014, 0.5, "v", (), 0.01, 0.86, 0.941))
+    # At the bar: kept.
+    assert crisis_decision(True, ModelScore(0.0014, 0.5, "v", (), 0.01, 0.941, 0.941))
+    # A bar under the floor counts as the floor.
+    assert crisis_decision(True, ModelScore(0.0014, 0.5, "v", (), 0.01, 0.02, 0.001))
+    # The whole text over the floor: the sentence bar plays no part.
+    assert crisis_decision(True, ModelScore(0.02, 0.5, "v", (), 0.01, None, 0.941))
+
+
+def test_the_matchs_sentence_is_read_only_when_the_whole_text_is_under_the_floor():
+    model = CrisisModel.from_parts(
+        terms=["w movie", "w die"], idf=[1.0, 1.0], coef=[-9.0, 4.0], intercept=0.0,
+        calibration=(1.0, 0.0), threshold=0.5, set_aside_below=0.01,
+    )  # fmt: skip
+    text = "The movie, the movie, the movie was long. I want to die"
+    match = [(text.index("die"), len(text))]
+
+    assert model.score(text).match_probability is None
+    diluted = model.score(text, matches=match)
+    assert diluted.probability < 0.01 and diluted.match_probability > 0.9
+    assert not diluted.sets_aside_lexicon
+    # A movie in the match's own sentence: the model may set it aside.
+    same = "I want to die in the movie, the movie, the movie"
+    assert model.score(same, matches=[(7, 14)]).sets_aside_lexicon
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from triage.engine.crisis_model import SHIPPED_MODEL_PATH
+
+    return CrisisModel.from_bytes(SHIPPED_MODEL_PATH.read_bytes())
+
+
+BENIGN_PARAGRAPH = (
+    "We moved to Tucson in March and the kids started at a new school. My husband works"
+    " nights at the warehouse, so most evenings it's just me, the dishes and the homework."
+    " The form asked about insurance; we have the state plan and the number is on the card."
+    " I also wanted to ask whether you have appointments after five, because I can't leave"
+    " work earlier."
+)
+PARRAFO_BENIGNO = (
+    "Nos mudamos a Tucson en marzo y los niños empezaron en una escuela nueva. Mi esposo"
+    " trabaja de noche en el almacén, así que casi todas las tardes estoy sola con los platos"
+    " y las tareas. El formulario preguntaba por el seguro; tenemos el plan del estado. También"
+    " quería saber si tienen citas después de las cinco, porque no puedo salir antes."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Can I talk to someone? I want to kill myself", "en"),
+        ("I need to reschedule my appointment. I want to kill myself", "en"),
+        ("What time do you open? I want to kill myself", "en"),
+        ("¿Puedo hablar con alguien? Quiero matarme", "es"),
+        ("Quiero hablar con una persona. Quiero matarme", "es"),
+        (BENIGN_PARAGRAPH + " I want to kill myself.", "en"),
+        (PARRAFO_BENIGNO + " Quiero matarme.", "es"),
+    ],
+)
+def test_an_explicit_sentence_diluted_by_others_is_a_crisis_with_the_shipped_model(
+    shipped, text, language
+):
+    decision = engine.triage(engine.IntakeFacts(free_text=text, language=language), model=shipped)
+    score = decision.model_by_text[0]
+
+    # The whole text reads under the floor: the dilution this guards against.
+    assert score.probability < shipped.set_aside_below
+    # Read alone, the explicit sentence clears the sentence bar (0.95 and 0.97 against
+    # 0.941: a narrow margin, see docs/MODEL_CARD.md).
+    assert score.match_probability >= shipped.sentence_set_aside_below
+    assert decision.crisis and decision.text_crisis and decision.acuity == "emergent"
+    assert "model.set_aside" not in [r.rule_id for r in decision.reasons]
+
+
+def test_a_resolved_history_in_its_own_sentence_is_still_set_aside(shipped):
+    text = "I attempted suicide years ago. I'm doing well now."
+    decision = engine.triage(engine.IntakeFacts(free_text=text), model=shipped)
+
+    assert decision.signals and not decision.crisis and decision.acuity == "soon"
+    assert "model.set_aside" in [r.rule_id for r in decision.reasons]
+
+
+def test_a_resolved_history_whose_resolution_is_the_next_sentence_is_set_aside(shipped):
+    text = (
+        "Hace ocho años intenté quitarme la vida con pastillas. Estuve en terapia dos años"
+        " y hoy estoy estable."
+    )
+    decision = engine.triage(engine.IntakeFacts(free_text=text, language="es"), model=shipped)
+    score = decision.model_by_text[0]
+
+    # The first sentence alone reads over the floor, but under the sentence bar.
+    assert shipped.set_aside_below <= score.match_probability < shipped.sentence_set_aside_below
+    assert decision.signals and not decision.crisis and decision.acuity == "soon"
+    reason = next(r for r in decision.reasons if r.rule_id == "model.set_aside")
+    assert f"({score.probability:.2f})" in reason.text  # the whole text's reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        BENIGN_PARAGRAPH,
+        PARRAFO_BENIGNO,
+        "Can I move my appointment to Thursday? I have a dentist visit. Thanks!",
+    ],
+)
+def test_a_benign_message_of_several_sentences_with_no_match_is_unaffected(shipped, text):
+    decision = engine.triage(engine.IntakeFacts(free_text=text), model=shipped)
+    score = decision.model_by_text[0]
+
+    assert not decision.signals and score.match_probability is None
+    assert score == shipped.score(text)  # no sentence was read on its own
+    assert not decision.crisis and decision.acuity == "routine"

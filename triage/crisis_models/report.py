@@ -27,17 +27,11 @@ UNKNOWN = "unknown"
 
 
 def _figures(
-    labels: Sequence[bool],
-    lexicon: Sequence[bool],
-    probabilities: Sequence[float],
-    model_: engine.CrisisModel,
+    labels: Sequence[bool], lexicon: Sequence[bool], scores: Sequence[engine.ModelScore]
 ) -> dict[str, Any]:
-    tau = model_.threshold
-    model = [p >= tau for p in probabilities]
-    combined = [
-        crisis_decision(lx, engine.ModelScore(p, tau, "", (), model_.set_aside_below))
-        for lx, p in zip(lexicon, probabilities, strict=True)
-    ]
+    probabilities = [s.probability for s in scores]
+    model = [s.flagged for s in scores]
+    combined = [crisis_decision(lx, s) for lx, s in zip(lexicon, scores, strict=True)]
 
     def confusion(predicted: Sequence[bool]) -> dict[str, Any]:
         c = Confusion()
@@ -79,13 +73,19 @@ def evaluate_rows(
     rows = list(rows)
     script = script or engine.default_script()
     labels = [row["label"] == "crisis" for row in rows]
-    lexicon = [bool(engine.scan(row["text"], script)) for row in rows]
-    probabilities = [model.probability(row["text"]) for row in rows]
+    signals = [engine.scan(row["text"], script) for row in rows]
+    lexicon = [bool(found) for found in signals]
+    # Scored as at runtime, with the matches' spans: the same set-aside decision.
+    scores = [
+        model.score(row["text"], explain=False, matches=[(s.start, s.end) for s in found])
+        for row, found in zip(rows, signals, strict=True)
+    ]
+    probabilities = [s.probability for s in scores]
     report = {
         "model_version": model.version,
         "threshold": model.threshold,
         "set_aside_below": model.set_aside_below,
-        **_figures(labels, lexicon, probabilities, model),
+        **_figures(labels, lexicon, scores),
         "reliability": [
             {
                 "lower": b.lower,
@@ -110,10 +110,7 @@ def evaluate_rows(
             groups.setdefault(_group_key(row, field), []).append(i)
         report[name] = {
             key: _figures(
-                [labels[i] for i in idx],
-                [lexicon[i] for i in idx],
-                [probabilities[i] for i in idx],
-                model,
+                [labels[i] for i in idx], [lexicon[i] for i in idx], [scores[i] for i in idx]
             )
             for key, idx in sorted(groups.items())
             if len(idx) >= MIN_GROUP

@@ -232,7 +232,7 @@ def crisis_model_rollback(*, actor=None) -> Record | None:
 
 def crisis_model_shadow(*, record: Record, days: int = 14, actor=None) -> Record:
     """Re-read the last ``days`` of intakes and patient messages with this model and the
-    model in use: how many would have been flagged differently (lexicon OR model)."""
+    model in use: how many would have been flagged differently (the crisis decision)."""
     from messaging.models import Message  # the conversation app's own rows
 
     candidate = load(record)
@@ -250,9 +250,14 @@ def crisis_model_shadow(*, record: Record, days: int = 14, actor=None) -> Record
         )
     ]
     for text in texts:
-        lexicon = bool(engine.scan(text, script))
-        before = lexicon or bool(current and current.probability(text) >= current.threshold)
-        after = lexicon or candidate.probability(text) >= candidate.threshold
+        signals = engine.scan(text, script)
+        matches = [(s.start, s.end) for s in signals]
+        before = engine.crisis_decision(
+            bool(signals), current.score(text, explain=False, matches=matches) if current else None
+        )
+        after = engine.crisis_decision(
+            bool(signals), candidate.score(text, explain=False, matches=matches)
+        )
         counts["texts"] += 1
         counts["newly_flagged"] += after and not before
         counts["no_longer_flagged"] += before and not after

@@ -11,6 +11,9 @@ training from a clean clone reproduces the shipped artifact's figures.
 * The set-aside floor is the highest probability under which at most
   ``SET_ASIDE_MAX_SHARE`` of validation's crisis messages that the lexicon matches fall:
   under it, the model may overrule a lexicon match (see engine.crisis_model).
+* The sentence bar (``choose_sentence_set_aside``) is not chosen here: it is an engine
+  constant chosen on validation for the shipped model, so that training still rebuilds
+  the shipped artifact byte for byte.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from triage.crisis_models import corpus
 from triage.engine import default_script, scan
 from triage.engine.crisis_model import CrisisModel, features
 from triage.engine.model_metrics import average_precision
+from triage.engine.sentences import sentences_holding
 
 SENSITIVITY_TARGET = 0.98
 SET_ASIDE_MAX_SHARE = 0.01
@@ -76,6 +80,50 @@ def choose_set_aside(
         return 0.0
     allowed = math.floor(SET_ASIDE_MAX_SHARE * len(matched) + 1e-9)
     return float(matched[allowed])
+
+
+def sentence_readings(
+    model: CrisisModel, rows: Sequence[Mapping[str, Any]]
+) -> list[tuple[bool, bool, float, float | None]]:
+    """For each row: (crisis label, lexicon match, whole-text probability, the highest
+    probability of the sentences holding the lexicon's matches read alone, or None
+    without a match)."""
+    script = default_script()
+    out = []
+    for row in rows:
+        text = row["text"]
+        found = scan(text, script)
+        whole = model.probability(text)
+        sentences = sentences_holding(text, [(s.start, s.end) for s in found])
+        alone = max((whole if s == text else model.probability(s) for s in sentences), default=None)
+        out.append((row["label"] == "crisis", bool(found), whole, alone))
+    return out
+
+
+def choose_sentence_set_aside(
+    readings: Sequence[tuple[bool, bool, float, float | None]], set_aside_below: float
+) -> float:
+    """The lowest sentence bar, rounded up to 0.001, under which the sentence reading
+    brings back at most SET_ASIDE_MAX_SHARE of the lexicon's false matches that the
+    whole-text floor sets aside (``readings`` from ``sentence_readings`` on validation).
+
+    The floor bounds what setting aside costs in missed crises; this bounds what the
+    sentence reading costs in false alarms, with the same share. Never under the floor.
+    """
+    alone = sorted(
+        (
+            p
+            for y, lx, whole, p in readings
+            if lx and not y and whole < set_aside_below and p is not None
+        ),
+        reverse=True,
+    )
+    if not alone:
+        return set_aside_below
+    allowed = math.floor(SET_ASIDE_MAX_SHARE * len(alone) + 1e-9)
+    # Set aside strictly under the bar: the bar must pass the reading it sets aside.
+    bar = math.floor(alone[allowed] * 1000) / 1000 + 0.001
+    return max(round(bar, 3), set_aside_below)
 
 
 def train(

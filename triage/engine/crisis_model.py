@@ -7,7 +7,12 @@ lexicon matches, unless the model is all but sure there is no crisis (probabilit
 ``set_aside_below``, e.g. "I attempted suicide years ago and I'm doing well now"). That
 floor is set on validation so that it sets aside at most 1% of the lexicon's true crisis
 matches; a match set aside is still shown to the nurse, it just does not page
-(``crisis_decision``).
+(``crisis_decision``). Other sentences can dilute an explicit one ("Can I talk to
+someone? I want to kill myself" reads 0.0014 as a whole), so the model also reads the
+sentence holding the match alone, and keeps the match when that sentence reads at or over
+its own bar (``SENTENCE_SET_ASIDE_BELOW``). That bar is high: read alone, a resolved
+history ("Hace ocho años intenté quitarme la vida con pastillas.") reads 0.87, because
+what resolves it sits in another sentence.
 
 The model is data, not code. An artifact is a NumPy ``.npz`` file read with
 ``allow_pickle=False``: the vocabulary, each term's IDF weight and coefficient, and a JSON
@@ -39,8 +44,11 @@ from typing import Any
 
 import numpy as np
 
+from .sentences import sentences_holding
+
 __all__ = [
     "FORMAT",
+    "SENTENCE_SET_ASIDE_BELOW",
     "SHIPPED_MODEL_PATH",
     "CrisisModel",
     "CrisisModelError",
@@ -55,6 +63,16 @@ __all__ = [
 FORMAT = "triage-crisis-model/1"
 # The model shipped with this release (rebuilt by `manage.py crisis_model train --out`).
 SHIPPED_MODEL_PATH = Path(__file__).resolve().parent / "data" / "crisis_model.npz"
+# The bar for the sentence holding a lexicon match, read alone, when the whole text is
+# under the set-aside floor: the match is set aside only when that sentence also reads
+# under it. Chosen on the validation split for the shipped model (cm-51f198d415f4) by
+# ``training.choose_sentence_set_aside``: the lowest bar (rounded up to 0.001) under which
+# the sentence reading brings back at most SET_ASIDE_MAX_SHARE (1%, the floor's own
+# share) of the lexicon's false matches that the whole-text floor sets aside; there the
+# highest of 98 such sentences read 0.9408. Kept here, not in the artifact, so the
+# shipped artifact and its version stay as trained; tests/crisis_models/
+# test_sentence_bar.py recomputes it from validation.
+SENTENCE_SET_ASIDE_BELOW = 0.941
 CHAR_NGRAMS = (2, 5)
 _WORD = re.compile(r"\w+")
 # Emoji and other symbols count as words of their own ("💀", "😭"); ASCII punctuation
@@ -137,6 +155,11 @@ class ModelScore:
     version: str
     phrases: tuple[Phrase, ...] = ()
     set_aside_below: float = 0.0
+    # The highest probability over the sentences holding the lexicon's matches, each read
+    # alone; None when not read (no match given, or the whole text is over the floor).
+    match_probability: float | None = None
+    # The bar for match_probability; never under the floor (a lower one counts as it).
+    sentence_set_aside_below: float = 0.0
 
     @property
     def flagged(self) -> bool:
@@ -144,13 +167,21 @@ class ModelScore:
 
     @property
     def sets_aside_lexicon(self) -> bool:
-        """Whether a lexicon match in this text is set aside (the model is all but sure)."""
-        return self.probability < self.set_aside_below
+        """Whether a lexicon match in this text is set aside: the model is all but sure
+        there is no crisis in the whole text (under the floor) AND the sentences holding
+        the matches, read alone, are under the sentence bar. Unread sentences set nothing
+        aside."""
+        return (
+            self.probability < self.set_aside_below
+            and self.match_probability is not None
+            and self.match_probability < max(self.sentence_set_aside_below, self.set_aside_below)
+        )
 
 
 def crisis_decision(lexicon_match: bool, score: ModelScore | None) -> bool:
     """The crisis decision for one text: the model's flag, or a lexicon match the model
-    does not set aside. Without a model, the lexicon alone."""
+    does not set aside (``ModelScore.sets_aside_lexicon``; score the text with the
+    match's spans). Without a model, the lexicon alone."""
     if score is None:
         return lexicon_match
     return score.flagged or (lexicon_match and not score.sets_aside_lexicon)
@@ -181,12 +212,14 @@ class CrisisModel:
         meta: Mapping[str, Any],
         version: str,
         set_aside_below: float = 0.0,
+        sentence_set_aside_below: float = SENTENCE_SET_ASIDE_BELOW,
     ) -> None:
         self._weights = weights  # term -> (idf, coefficient)
         self.intercept = intercept
         self.calibration = calibration  # Platt: p = 1 / (1 + exp(-(a * z + b)))
         self.threshold = threshold
         self.set_aside_below = set_aside_below
+        self.sentence_set_aside_below = sentence_set_aside_below
         self.meta = dict(meta)
         self.version = version
 
@@ -204,11 +237,15 @@ class CrisisModel:
         threshold: float,
         meta: Mapping[str, Any] | None = None,
         set_aside_below: float = 0.0,
+        sentence_set_aside_below: float = SENTENCE_SET_ASIDE_BELOW,
     ) -> CrisisModel:
-        """A model from its numbers (what training produces); rounds them to float32."""
+        """A model from its numbers (what training produces); rounds them to float32.
+        The sentence bar is not part of the artifact (see SENTENCE_SET_ASIDE_BELOW)."""
         arrays = _arrays(terms, idf, coef)
         header = _header(intercept, calibration, threshold, meta or {}, set_aside_below)
-        return cls._build(arrays, header)
+        model = cls._build(arrays, header)
+        model.sentence_set_aside_below = sentence_set_aside_below
+        return model
 
     @classmethod
     def from_bytes(cls, data: bytes) -> CrisisModel:
@@ -303,22 +340,46 @@ class CrisisModel:
     def probability(self, text: str) -> float:
         return self.calibrate(self.decision(text))
 
-    def score(self, text: str, *, explain: bool = True) -> ModelScore:
-        """The calibrated probability, and the phrases that raised it most when asked."""
+    def score(
+        self, text: str, *, explain: bool = True, matches: Sequence[tuple[int, int]] = ()
+    ) -> ModelScore:
+        """The calibrated probability, and the phrases that raised it most when asked.
+
+        ``matches`` are the (start, end) spans of the lexicon's matches in ``text``: when
+        the whole text is under the set-aside floor, the sentences holding them are read
+        too (``ModelScore.match_probability``). Without them no match can be set aside.
+        """
         if not explain:
-            return ModelScore(
-                self.probability(text), self.threshold, self.version, (), self.set_aside_below
-            )
-        toks = tokens(text)
-        words = [w for w, _, _ in toks]
-        vector = self._vector(_word_features(words) + [c for w in words for c in _char_features(w)])
-        z = self.intercept + sum(v * self._weights[f][1] for f, v in vector.items())
+            probability, phrases = self.probability(text), ()
+        else:
+            toks = tokens(text)
+            words = [w for w, _, _ in toks]
+            feats = _word_features(words) + [c for w in words for c in _char_features(w)]
+            vector = self._vector(feats)
+            z = self.intercept + sum(v * self._weights[f][1] for f, v in vector.items())
+            probability, phrases = self.calibrate(z), self._phrases(text, toks, vector)
         return ModelScore(
-            self.calibrate(z),
+            probability,
             self.threshold,
             self.version,
-            self._phrases(text, toks, vector),
+            phrases,
             self.set_aside_below,
+            self._match_probability(text, probability, matches),
+            self.sentence_set_aside_below,
+        )
+
+    def _match_probability(
+        self, text: str, probability: float, matches: Sequence[tuple[int, int]]
+    ) -> float | None:
+        # Only read when it can change the decision: a match, the whole under the floor.
+        if not matches or probability >= self.set_aside_below:
+            return None
+        return max(
+            (
+                probability if sentence == text else self.probability(sentence)
+                for sentence in sentences_holding(text, matches)
+            ),
+            default=None,
         )
 
     def _phrases(

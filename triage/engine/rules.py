@@ -193,6 +193,8 @@ def _model_reason(scores: Sequence[ModelScore | None]) -> Reason | None:
 
 def _set_aside_reason(signals: Sequence[Signal], score: ModelScore) -> Reason:
     quoted = "; ".join(dict.fromkeys(f"“{s.matched}”" for s in signals))
+    # The whole text's reading: the match's sentence alone may read higher (a resolved
+    # history whose resolution is in the next sentence) yet under its own bar.
     text = (
         f"Phrase list matched {quoted}, but the crisis model reads almost no concern"
         f" ({score.probability:.2f}): not paged; read it yourself"
@@ -206,8 +208,8 @@ def triage(
     """Triage one intake with ``script`` (the default script when None).
 
     With a ``model``, every free text is also read by the crisis model: a text is a
-    crisis when the lexicon finds a signal OR the model's probability reaches its
-    threshold.
+    crisis when the model's probability reaches its threshold, or when the lexicon finds
+    a signal the model does not set aside (``crisis_decision``).
 
     Raises :class:`~triage.engine.screeners.ScreenerInputError` for invalid answers.
     """
@@ -218,7 +220,10 @@ def triage(
         detect_medical_advice(t, script.compiled_advice) for t in facts.free_text
     )
     advice = [a for group in advice_by_text for a in group]
-    model_by_text = tuple(model.score(t) if model else None for t in facts.free_text)
+    model_by_text = tuple(
+        model.score(t, matches=[(s.start, s.end) for s in group]) if model else None
+        for t, group in zip(facts.free_text, signals_by_text, strict=True)
+    )
     reasons: list[Reason] = []
     # Signals in a text the model sets aside fire no crisis rule (see crisis_decision).
     signals = []

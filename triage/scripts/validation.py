@@ -25,7 +25,7 @@ def evaluate_cases(
         signals = engine.scan(text, script)
         if model is None:
             return signals
-        score = model.score(text, explain=False)
+        score = model.score(text, explain=False, matches=[(s.start, s.end) for s in signals])
         return ("crisis",) if engine.crisis_decision(bool(signals), score) else ()
 
     return engine.evaluate(list(cases), scan).to_dict()
