@@ -1,30 +1,26 @@
 """Clinic hours (``settings.CLINIC_HOURS``): is the clinic open, and when does it open next.
 
-The hours are read in the team's time zone (``Team.time_zone``, by default TIME_ZONE).
+The hours are read in the team's time zone (``Team.time_zone``, by default TIME_ZONE);
+the calendar itself is the engine's (``triage.engine.clinic_calendar``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from triage.engine.clinic_calendar import Calendar, CalendarError, parse_hours
 
 
-def _parse(hours: dict) -> dict[int, tuple[dt.time, dt.time]]:
-    parsed = {}
-    for day, span in hours.items():
-        try:
-            start, end = (dt.time.fromisoformat(part) for part in span)
-            parsed[DAYS.index(day)] = (start, end)
-        except (ValueError, TypeError) as exc:
-            raise ImproperlyConfigured(
-                f'CLINIC_HOURS: {day!r} must be like "mon": ["08:00", "18:00"].'
-            ) from exc
-    return parsed
+def calendar(hours: dict | None = None, tz: str | None = None) -> Calendar:
+    """The clinic's week (``CLINIC_HOURS`` unless ``hours`` is given) in time zone ``tz``."""
+    try:
+        parsed = parse_hours(settings.CLINIC_HOURS if hours is None else hours)
+    except CalendarError as exc:
+        raise ImproperlyConfigured(f"CLINIC_HOURS: {exc}") from exc
+    return Calendar(hours=parsed, tz=tz or settings.TIME_ZONE)
 
 
 def next_opening(now: dt.datetime, hours: dict | None = None, tz: str | None = None):
@@ -33,26 +29,12 @@ def next_opening(now: dt.datetime, hours: dict | None = None, tz: str | None = N
     With no opening hours at all (an empty setting) returns None: nobody can promise
     an hour, and the confirmation then speaks of the response target only.
     """
-    schedule = _parse(settings.CLINIC_HOURS if hours is None else hours)
-    if not schedule:
-        return None
-    local = now.astimezone(ZoneInfo(tz or settings.TIME_ZONE))
-    today = schedule.get(local.weekday())
-    if today and today[0] <= local.time() < today[1]:
-        return None
-    for offset in range(8):
-        day = local.date() + dt.timedelta(days=offset)
-        span = schedule.get(day.weekday())
-        if span is None:
-            continue
-        opening = dt.datetime.combine(day, span[0], tzinfo=local.tzinfo)
-        if opening > local:
-            return opening
-    return None
+    return calendar(hours, tz).next_opening(now)
 
 
 def is_open(now: dt.datetime, tz: str | None = None) -> bool:
-    return bool(_parse(settings.CLINIC_HOURS)) and next_opening(now, tz=tz) is None
+    week = calendar(tz=tz)
+    return bool(week.hours) and week.is_open(now)
 
 
 def contact_by(due: dt.datetime, hours: dict | None = None, tz: str | None = None) -> dt.datetime:
@@ -64,19 +46,4 @@ def contact_by(due: dt.datetime, hours: dict | None = None, tz: str | None = Non
     contact you by Sunday" beside "we will read it on Monday" would be untrue). With
     no opening hours configured the target is promised as it is.
     """
-    schedule = _parse(settings.CLINIC_HOURS if hours is None else hours)
-    if not schedule:
-        return due
-    local = due.astimezone(ZoneInfo(tz or settings.TIME_ZONE))
-    today = schedule.get(local.weekday())
-    if today and today[0] <= local.time() <= today[1]:
-        return due
-    for offset in range(8):
-        day = local.date() + dt.timedelta(days=offset)
-        span = schedule.get(day.weekday())
-        if span is None:
-            continue
-        closing = dt.datetime.combine(day, span[1], tzinfo=local.tzinfo)
-        if closing > local:
-            return closing
-    return due
+    return calendar(hours, tz).contact_by(due)
