@@ -48,7 +48,7 @@ SLOW_MS = 180_000
 @pytest.fixture
 def scripts_env(settings, start_celery):
     ensure_roles()
-    migration = importlib.import_module("triage.migrations.0011_base_phrases")
+    migration = importlib.import_module("triage.migrations.0012_base_phrases")
     migration.grant(django_apps)  # the flush dropped the migrations' rows
     migration.create_base(django_apps)
     team, *_ = make_oncall_team(settings.INTAKE_DEFAULT_TEAM)

@@ -180,13 +180,10 @@ def _activate(script: TriageScript, actor, step: str) -> TriageScript:
     script.activated_at = now
     script.save(update_fields=["status", "activated_at"])
     audit_step(script, step, actor=actor)
-    # Compile and index it now, in this process: the next patient's intake need not.
-    transaction.on_commit(lambda: _warm(script.team))
+    # Compile it now, in this process (the script is cached): the next patient's intake
+    # need not.
+    transaction.on_commit(lambda: active_script(script.team))
     return script
-
-
-def _warm(team: Team | None) -> None:
-    active_script(team)[1].compiled_lexicon.prepare()
 
 
 @transaction.atomic
