@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class GovernanceConfig(AppConfig):
@@ -9,4 +8,4 @@ class GovernanceConfig(AppConfig):
     it reads (cases, intake, messaging), so triage/ never reads them; it owns no tables."""
 
     name = "governance"
-    verbose_name = _("Governance")
+    verbose_name = "Governance"  # shown nowhere: its admin is under the triage app
