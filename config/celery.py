@@ -17,6 +17,7 @@ app.autodiscover_tasks()
 def _warm_triage_engine(**kwargs: object) -> None:
     # Each worker process compiles the lexicons before its first task, so the scan of
     # record of the first crisis after a restart does not wait a second for it.
+    # Imported here: this module loads before Django's app registry is ready.
     from triage.scripts.active import warm
 
     warm()

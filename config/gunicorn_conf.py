@@ -29,6 +29,7 @@ logger_class = RedactingLogger
 
 def post_worker_init(worker) -> None:  # gunicorn calls this once per worker
     # The intake view scans inline; compile the lexicons before the first patient waits.
+    # Imported here: gunicorn reads this file before Django is set up.
     from triage.scripts.active import warm
 
     warm()

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cases",
     "paging",
     "messaging",
+    "governance",
     "console",
     "demo",
 ]

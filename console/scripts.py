@@ -22,6 +22,7 @@ from accounts.models import Team
 from accounts.roles import visible_team_ids
 from audit.decorators import no_phi
 from console.script_forms import PhraseForm
+from governance import scripts as governance
 from triage.engine.effective import threshold_rules
 from triage.engine.phrases import PhraseError, spelling_variants
 from triage.models import TriageScript
@@ -264,7 +265,7 @@ def script_validation(request: HttpRequest, pk: int) -> HttpResponse:
         if not (request.user.has_perm(EDIT) or request.user.has_perm(APPROVE)):
             raise PermissionDenied
         try:
-            script = drafts.script_validate(script=script, actor=request.user)
+            script = governance.script_validate(script=script, actor=request.user)
         except ScriptLifecycleError as exc:
             messages.error(request, str(exc))
             return redirect("console:script", pk=script.pk)
@@ -328,7 +329,7 @@ def script_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         if step == "shadow":
             if not (user.has_perm(EDIT) or user.has_perm(APPROVE)):
                 raise PermissionDenied
-            drafts.script_shadow(script=script, days=SHADOW_DAYS, actor=user)
+            governance.script_shadow(script=script, days=SHADOW_DAYS, actor=user)
             return _done(request, script, _("Shadow run done."))
         _require(request, APPROVE)
         if step == "approve":

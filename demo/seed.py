@@ -10,6 +10,8 @@ from accounts.demo import demo_staff_access
 from accounts.models import Team, TeamMembership, User
 from demo.intakes import seed_demo_intakes
 from paging.demo import seed_demo_paging
+from triage.models import TriageScript
+from triage.scripts import drafts
 
 # Printed by `make demo`; these accounts exist only in the demo database.
 DEMO_PASSWORD = "demo-triage-2026"  # noqa: S105
@@ -81,9 +83,6 @@ DEMO_PHRASE = {
 def seed_demo_script(team: Team, lead: User) -> list[str]:
     """A draft by the clinical lead that adds one phrase: the supervisor validates,
     approves and activates it under Triage scripts."""
-    from triage.models import TriageScript
-    from triage.scripts import drafts
-
     if TriageScript.objects.filter(team=team).exists() or drafts.active_version(None) is None:
         return []
     draft = drafts.script_draft_from_active(team=team, author=lead)

@@ -9,6 +9,7 @@ class TriageConfig(AppConfig):
     verbose_name = "Triage"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models cannot load before the app registry.
         from lib import health
         from lib.history import register_change_history
         from triage.crisis_models import active

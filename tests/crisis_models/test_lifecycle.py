@@ -17,7 +17,6 @@ from triage.crisis_models.services import (
     crisis_model_approve,
     crisis_model_create_draft,
     crisis_model_rollback,
-    crisis_model_shadow,
     crisis_model_validate,
 )
 from triage.crisis_models.training import train
@@ -151,35 +150,3 @@ def test_an_unreadable_artifact_is_not_stored():
     with pytest.raises(CrisisModelLifecycleError, match="cannot be loaded"):
         crisis_model_create_draft(artifact=b"not a model")
     assert not CrisisModel.objects.exists()
-
-
-def test_a_shadow_run_counts_texts_that_would_be_flagged_differently():
-    # The model in use flags nothing; the candidate flags only the word "umbrella".
-    quiet = engine.CrisisModel.from_parts(
-        terms=["w umbrella"], idf=[1.0], coef=[0.0], intercept=-9.0, calibration=(1, 0),
-        threshold=0.5,
-    )  # fmt: skip
-    in_use = crisis_model_create_draft(artifact=quiet.to_bytes())
-    in_use.status, in_use.approved_by = CrisisModel.Status.APPROVED, make_staff(Role.CLINICIAN)
-    in_use.save()
-    crisis_model_activate(record=in_use)
-    candidate = engine.CrisisModel.from_parts(
-        terms=["w umbrella", "w thursday"], idf=[1.0, 1.0], coef=[30.0, -30.0], intercept=-5.0,
-        calibration=(1, 0), threshold=0.5,
-    )  # fmt: skip
-    make_intake(reason="I left my umbrella at the bus stop", submitted_at=_now())
-    make_intake(reason="Can I book a session on Thursday?", submitted_at=_now())
-    record = crisis_model_create_draft(artifact=candidate.to_bytes())
-
-    record = crisis_model_shadow(record=record, days=7)
-
-    report = record.shadow_report
-    assert report["texts"] == 2 and report["newly_flagged"] == 1
-    assert report["compared_with"] == quiet.version
-    assert model_events(record)[-1] == "shadow run"
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()

@@ -10,6 +10,7 @@ from tests.factories.cases import make_intake, make_team
 from triage import engine
 from triage.models import TriageScript
 from triage.scripts import services
+from triage.scripts.active import active_script
 from triage.scripts.services import ScriptLifecycleError
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +115,19 @@ def test_activating_retires_the_previous_active_version(team, author, approver):
     old.refresh_from_db()
     new.refresh_from_db()
     assert (old.status, new.status) == ("retired", "active")
+
+
+def test_activating_compiles_the_version_after_commit(
+    team, author, approver, django_capture_on_commit_callbacks
+):
+    approved = services.script_approve(script=draft(team, author), approver=approver)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.script_activate(script=approved)
+
+    assert callbacks  # the warm-up ran, and did not raise
+    record, script = active_script(team)
+    assert record == approved and script.compiled_lexicon is not None
 
 
 def test_a_draft_cannot_be_activated(team, author):

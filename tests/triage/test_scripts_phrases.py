@@ -49,7 +49,7 @@ def supervisor(team):
 
 
 def approve_and_activate(script, supervisor):
-    drafts.script_validate(script=script, actor=supervisor, include_clinic=False)
+    drafts.script_validate(script=script, actor=supervisor)
     services.script_approve(script=script, approver=supervisor)
     return services.script_activate(script=script, actor=supervisor)
 
@@ -141,7 +141,7 @@ def test_an_example_that_fails_blocks_approval(team, lead, supervisor):
         actor=lead,
         fields={**SAVING, "examples": [{"text": "I've been hoarding my tablets", "match": True}]},
     )
-    draft = drafts.script_validate(script=draft, actor=lead, include_clinic=False)
+    draft = drafts.script_validate(script=draft, actor=lead)
     assert draft.validation_run["examples_failing"] == 1
 
     with pytest.raises(ScriptLifecycleError, match="1 phrase example"):
@@ -152,7 +152,7 @@ def test_an_example_that_fails_blocks_approval(team, lead, supervisor):
 def test_approval_needs_a_validation_run_of_the_current_content(team, lead, supervisor):
     draft = drafts.script_draft_from_active(team=team, author=lead)
     drafts.phrase_save(script=draft, actor=lead, fields=SAVING)
-    drafts.script_validate(script=draft, actor=lead, include_clinic=False)
+    drafts.script_validate(script=draft, actor=lead)
     drafts.phrase_save(script=draft, actor=lead, fields={**SAVING, "phrase": "hoarding pills"})
 
     with pytest.raises(ScriptLifecycleError, match="Run the validation"):
@@ -162,7 +162,7 @@ def test_approval_needs_a_validation_run_of_the_current_content(team, lead, supe
 def test_a_clinical_lead_cannot_approve_and_every_step_is_audited(team, lead, supervisor):
     draft = drafts.script_draft_from_active(team=team, author=lead)
     drafts.phrase_save(script=draft, actor=lead, fields=SAVING)
-    drafts.script_validate(script=draft, actor=lead, include_clinic=False)
+    drafts.script_validate(script=draft, actor=lead)
     with pytest.raises(ScriptLifecycleError, match="permission to approve"):
         services.script_approve(script=draft, approver=lead)
     services.script_approve(script=draft, approver=supervisor)
@@ -185,7 +185,7 @@ def test_a_clinical_lead_cannot_approve_and_every_step_is_audited(team, lead, su
 def test_the_validation_run_names_every_set_with_its_size(team, lead):
     draft = drafts.script_draft_from_active(team=team, author=lead)
     drafts.phrase_save(script=draft, actor=lead, fields=SAVING)
-    run = drafts.script_validate(script=draft, actor=lead, include_clinic=False).validation_run
+    run = drafts.script_validate(script=draft, actor=lead).validation_run
 
     by_name = {s["name"]: s for s in run["sets"]}
     assert by_name["crisis_holdout_2"]["kind"] == "blind"

@@ -1,48 +1,24 @@
+"""The shadow comparison on plain data: which cases a candidate script would change."""
+
 import copy
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
-
-from accounts.roles import Role
-from intake.submission import case_open_from_intake
-from tests.factories.accounts import make_staff
-from tests.factories.cases import make_intake, make_team
 from triage import engine
-from triage.scripts import services
-from triage.scripts.shadow import shadow_run
-
-pytestmark = pytest.mark.django_db
+from triage.scripts.shadow import ShadowCase, shadow_changes
 
 
-def test_shadow_mode_lists_cases_a_candidate_script_would_change():
-    team = make_team()
-    calm = case_open_from_intake(intake=make_intake(team=team, reason="I feel hopeless")).case
-    document = copy.deepcopy(engine.default_script().to_dict())
-    # A stricter candidate: any PHQ-9 answers at all make a case urgent... simplest lever:
-    # drop the lexicon's negation-free "hopeless" handling by adding a crisis phrase.
-    document["version"] = "candidate"
-    candidate = services.script_create_draft(
-        team=team, document=document, author=make_staff(Role.ADMINISTRATOR)
-    )
+def test_a_case_whose_acuity_the_candidate_raises_is_listed_and_an_unchanged_one_is_not():
+    current = engine.default_script()
+    document = copy.deepcopy(current.to_dict())
+    for rule in document["rules"]:
+        if rule["id"] == "asq.non_acute_positive":
+            rule["acuity"] = "emergent"
+    candidate = engine.Script.from_dict(document)
+    positive = engine.IntakeFacts(asq=["yes", "no", "no", "no", "no"])
+    cases = [ShadowCase("R-1", positive, current), ShadowCase("R-2", engine.IntakeFacts(), current)]
 
-    count, changes = shadow_run(script=candidate)
+    count, changes = shadow_changes(cases, candidate)
 
-    assert count == 1
-    assert changes == []  # same rules: nothing would change
-    assert calm.reference
-
-
-def test_the_shadow_command_prints_the_summary():
-    team = make_team()
-    case_open_from_intake(intake=make_intake(team=team, reason="Hello"))
-    candidate = services.script_create_draft(
-        team=team,
-        document=copy.deepcopy(engine.default_script().to_dict()),
-        author=make_staff(Role.ADMINISTRATOR),
-    )
-    out = StringIO()
-
-    call_command("triage_shadow", team.slug, str(candidate.version), stdout=out)
-
-    assert "1 recent case(s) re-triaged" in out.getvalue()
+    assert count == 2
+    assert [(c.reference, c.acuity_before, c.acuity_after) for c in changes] == [
+        ("R-1", "urgent", "emergent")
+    ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from triage.crisis_models.labels import read_rows
 from triage.engine.evaluation import load_cases
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +46,5 @@ def training_rows(extra: list[Path] | None = None) -> list[dict[str, Any]]:
         rows += [{**row, "source": path.name} for row in load_cases(path)]
     for path in extra or []:
         # Extra files may be the clinic's sealed label exports (read in memory only).
-        from triage.crisis_models.labels import read_rows
-
         rows += [{**row, "source": Path(path).name} for row in read_rows(Path(path))]
     return rows

@@ -1,89 +1,32 @@
-"""The clinic's nurse-confirmed labels as training rows, de-identified and encrypted.
+"""The file format of the clinic's labelled rows: JSON Lines, sealed with the PHI key.
 
-A signal reviewed as a true positive labels its text ``crisis``; one reviewed as a false
-positive labels it ``no_crisis`` (unless another signal on the same text was confirmed);
-a missed signal recorded by a nurse labels the intake's words ``crisis``. Every text is
-de-identified (triage.engine.deidentify) with the intake's own identifiers removed first,
-and the file is sealed with the PHI key: it stays inside the clinic's systems, is never
-committed, and is sent to no outside service. The export is audited.
+The rows themselves (nurse-confirmed labels, de-identified) are read from live cases
+and messages by governance/labels.py, above the apps that hold them; this module only
+seals and opens the file, so training can read an export without touching live data.
+The file stays inside the clinic's systems, is never committed, and is sent to no
+outside service.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from audit.models import AccessEvent
-from audit.services import record_access
-from cases.models import CrisisSignal
 from lib import phi
-from triage.engine.deidentify import deidentify
 
 AAD = b"crisis-model-labels"
 
 
-def _text_of(signal: CrisisSignal) -> tuple[str, str] | None:
-    """(key, text) the signal was found in: the intake's words or the message."""
-    from messaging.models import Message
-
-    if signal.source == CrisisSignal.Source.MESSAGE:
-        message = Message.objects.filter(pk=signal.source_id).only("body").first()
-        return (f"message:{signal.source_id}", message.body) if message else None
-    if signal.source in (CrisisSignal.Source.INTAKE_TEXT, CrisisSignal.Source.STAFF):
-        intake = signal.case.intake
-        return (f"intake:{intake.pk}", intake.reason) if intake.reason else None
-    return None
-
-
-def labelled_rows(since: dt.date | None = None) -> list[dict[str, Any]]:
-    signals = CrisisSignal.objects.select_related("case__intake").exclude(
-        review=CrisisSignal.Review.UNREVIEWED
-    )
-    if since:
-        signals = signals.filter(case__opened_at__date__gte=since)
-    rows: dict[str, dict[str, Any]] = {}
-    for signal in signals.order_by("created_at"):
-        found = _text_of(signal)
-        if found is None:
-            continue
-        key, text = found
-        crisis = signal.review == CrisisSignal.Review.TRUE_POSITIVE
-        if key in rows and rows[key]["label"] == "crisis":
-            continue  # a confirmed crisis is never undone by another signal's review
-        intake = signal.case.intake
-        known = [("[NAME]", intake.full_name), ("[PHONE]", intake.phone), ("[EMAIL]", intake.email)]
-        rows[key] = {
-            "text": deidentify(text, known),
-            "label": "crisis" if crisis else "no_crisis",
-            "language": intake.language,
-            "category": signal.category if crisis else None,
-            "kind": None,
-            "style": "chat" if key.startswith("message") else "intake",
-            "persona": None,
-            "age_band": intake.age_band or None,
-        }
-    return list(rows.values())
-
-
-def export_labels(*, out: Path, since: str | None = None, actor=None) -> int:
-    day = dt.date.fromisoformat(since) if since else None
-    rows = labelled_rows(day)
+def seal_rows(rows: Iterable[dict[str, Any]]) -> str:
+    """The rows as JSON Lines, sealed with the PHI key (what ``read_rows`` opens)."""
     body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    out.write_text(phi.seal(body, AAD), encoding="ascii")
-    record_access(
-        actor=actor,
-        action=AccessEvent.Action.EXPORT,
-        object_type="cases.crisissignal",
-        reason="crisis model labels export (de-identified)",
-        details={"rows": len(rows), "since": since or ""},
-    )
-    return len(rows)
+    return phi.seal(body, AAD)
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:
-    """Rows of a labelled file: plain JSON Lines, or an export sealed by ``export_labels``."""
+    """Rows of a labelled file: plain JSON Lines, or an export sealed by ``seal_rows``."""
     raw = Path(path).read_text(encoding="utf-8")
     if phi.is_sealed(raw.strip()):
         raw = phi.open_sealed(raw.strip(), AAD)

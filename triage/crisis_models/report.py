@@ -120,6 +120,8 @@ def evaluate_rows(
 
 def reliability_png(report: Mapping[str, Any], title: str) -> bytes:
     """The reliability diagram of a report, as a PNG (matplotlib, no display needed)."""
+    # Imported here: matplotlib costs a second at start-up and only validation draws;
+    # the Agg backend must be chosen before pyplot is imported.
     import matplotlib
 
     matplotlib.use("Agg")

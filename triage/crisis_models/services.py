@@ -7,8 +7,7 @@ than the author, and a validation report that meets the floors (``floors``).
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +16,6 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from audit.services import record_access
-from intake.models import Intake
 from triage import engine
 from triage.crisis_models import active, corpus
 from triage.crisis_models.report import evaluate_rows, reliability_png
@@ -230,25 +228,16 @@ def crisis_model_rollback(*, actor=None) -> Record | None:
     return None
 
 
-def crisis_model_shadow(*, record: Record, days: int = 14, actor=None) -> Record:
-    """Re-read the last ``days`` of intakes and patient messages with this model and the
-    model in use: how many would have been flagged differently (the crisis decision)."""
-    from messaging.models import Message  # the conversation app's own rows
-
+def crisis_model_shadow_texts(
+    *, record: Record, texts: Iterable[str], days: int, actor=None
+) -> Record:
+    """Read ``texts`` (the last ``days`` of patients' words, read by
+    governance/crisis_models.py) with this model and the model in use; store how many
+    would have been flagged differently (lexicon OR model). The reading is audited."""
     candidate = load(record)
     _, current = active.active_model()
-    since = timezone.now() - dt.timedelta(days=days)
     script = engine.default_script()
     counts = {"texts": 0, "newly_flagged": 0, "no_longer_flagged": 0, "flagged_by_both": 0}
-    texts = [
-        i.reason for i in Intake.objects.filter(submitted_at__gte=since).only("reason") if i.reason
-    ]
-    texts += [
-        m.body
-        for m in Message.objects.filter(created_at__gte=since, sender=Message.Sender.PATIENT).only(
-            "body"
-        )
-    ]
     for text in texts:
         signals = engine.scan(text, script)
         matches = [(s.start, s.end) for s in signals]
@@ -283,7 +272,7 @@ __all__ = [
     "crisis_model_approve",
     "crisis_model_create_draft",
     "crisis_model_rollback",
-    "crisis_model_shadow",
+    "crisis_model_shadow_texts",
     "crisis_model_validate",
     "floors",
     "validation_report",

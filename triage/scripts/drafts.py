@@ -1,13 +1,15 @@
 """Editing a script as phrase rows: a new draft from the active version, phrases and
-their examples, thresholds, the validation run and the shadow run. Every step is an
-audit event written in the transaction of the change.
+their examples, thresholds, the validation run and the shadow run's report. Every step
+is an audit event written in the transaction of the change.
 
-Approval, activation and roll back are in triage/scripts/services.py.
+Approval, activation and roll back are in triage/scripts/services.py. The runs over the
+clinic's live data (its labelled messages, its recent cases) read them in
+governance/scripts.py and hand them here as plain rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -29,11 +31,10 @@ from triage.engine.phrases import (
 from triage.models import CrisisPhrase, TriageScript
 from triage.scripts import phrasebook, validation_run
 from triage.scripts.services import ScriptLifecycleError, audit_step
-from triage.scripts.shadow import shadow_run
+from triage.scripts.shadow import ShadowChange
 
 PHRASE_FIELDS = ("kind", "language", "phrase", "pattern", "category", "subtype", "severity",
                  "whose_risk", "negatable", "hyperbole_prone", "examples", "note")  # fmt: skip
-SHADOW_MAX_CASES = 2000
 
 
 def _pk(team: Team | None):
@@ -226,17 +227,15 @@ def thresholds_save(*, script: TriageScript, values: Mapping[str, int], actor) -
     return script
 
 
-def script_validate(*, script: TriageScript, actor, include_clinic: bool = True) -> TriageScript:
-    """Run the draft over every evaluation set, the clinic's labelled messages and every
-    phrase example; store the report for this content."""
+def script_validate(
+    *, script: TriageScript, actor, clinic_rows: list[dict[str, Any]] | None = None
+) -> TriageScript:
+    """Run the draft over every evaluation set, every phrase example and ``clinic_rows``
+    (the clinic's labelled messages, de-identified: governance.scripts.script_validate
+    reads them); store the report for this content."""
     script = TriageScript.objects.select_related("base", "team").get(pk=script.pk)
     compared = phrasebook.compared_with(script)
     changes = phrasebook.phrase_diff(compared, script)
-    clinic_rows = None
-    if include_clinic:
-        from triage.crisis_models.labels import labelled_rows
-
-        clinic_rows = labelled_rows()
     try:
         candidate = phrasebook.compiled(script)
     except ScriptError as exc:
@@ -276,9 +275,11 @@ def script_validate(*, script: TriageScript, actor, include_clinic: bool = True)
     return script
 
 
-def script_shadow(*, script: TriageScript, days: int, actor) -> TriageScript:
-    """Re-triage the cases of the last ``days`` days; keep the cases that would change."""
-    count, changes = shadow_run(script=script, days=days, last=SHADOW_MAX_CASES)
+def script_shadow_save(
+    *, script: TriageScript, days: int, count: int, changes: Sequence[ShadowChange], actor
+) -> TriageScript:
+    """Keep a shadow run's result (``count`` cases of the last ``days`` days re-triaged,
+    the ``changes``: governance.scripts.script_shadow runs it) for this content."""
     report = {
         "days": days,
         "cases": count,

@@ -23,6 +23,8 @@ from audit.services import record_access
 from triage import engine
 from triage.engine.effective import content_hash
 from triage.models import TriageScript
+from triage.scripts.active import active_script
+from triage.scripts.phrasebook import compiled, is_phrase_script
 from triage.scripts.validation import passes_gate, validation_report
 
 
@@ -51,8 +53,6 @@ def _engine_script(document: dict) -> engine.Script:
 
 
 def _approved_content(script: TriageScript) -> engine.Script:
-    from triage.scripts.phrasebook import compiled, is_phrase_script
-
     if is_phrase_script(script):
         try:
             return compiled(script)  # the validation run compiled this very content
@@ -103,8 +103,6 @@ def script_update_draft(*, script: TriageScript, document: dict, change_note: st
 
 def approval_blockers(script: TriageScript) -> list[str]:
     """Why a version built from phrase rows cannot be approved yet (empty: it can)."""
-    from triage.scripts.phrasebook import is_phrase_script
-
     if not is_phrase_script(script):
         return []
     run = script.validation_run
@@ -182,15 +180,10 @@ def _activate(script: TriageScript, actor, step: str) -> TriageScript:
     script.activated_at = now
     script.save(update_fields=["status", "activated_at"])
     audit_step(script, step, actor=actor)
-    # Compile and index it now, in this process: the next patient's intake need not.
-    transaction.on_commit(lambda: _warm(script.team))
+    # Compile it now, in this process (the script is cached): the next patient's intake
+    # need not.
+    transaction.on_commit(lambda: active_script(script.team))
     return script
-
-
-def _warm(team: Team | None) -> None:
-    from triage.scripts.active import active_script
-
-    active_script(team)[1].compiled_lexicon.prepare()
 
 
 @transaction.atomic

@@ -1,16 +1,15 @@
-"""Shadow mode: what a candidate script would change on recent intakes, before activation."""
+"""Shadow mode: what a candidate script would change, before activation.
+
+The comparison only: each case's answers and words are given as plain data, read from
+live cases by governance/scripts.py. Nothing is written.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.utils import timezone
-
-from cases.models import Case
-from cases.triaging import intake_facts
 from triage import engine
-from triage.models import TriageScript
 
 
 @dataclass(frozen=True)
@@ -24,26 +23,26 @@ class ShadowChange:
     rules_removed: tuple[str, ...]
 
 
-def shadow_run(
-    *, script: TriageScript, last: int = 200, days: int | None = None
+@dataclass(frozen=True)
+class ShadowCase:
+    """One case to re-triage: its reference, its intake's facts, the script in use."""
+
+    reference: str
+    facts: engine.IntakeFacts
+    current: engine.Script
+
+
+def shadow_changes(
+    cases: Iterable[ShadowCase], candidate: engine.Script
 ) -> tuple[int, list[ShadowChange]]:
-    """Re-triage the team's last ``last`` cases (or those of the last ``days``) with
-    ``script``; list every case whose acuity or crisis signals would change. A base
-    version is run over every team's cases. Nothing is written."""
-    candidate = engine.Script.from_dict(script.document)
-    cases = Case.objects.select_related("intake", "team").order_by("-opened_at")
-    if script.team_id is not None:
-        cases = cases.filter(team=script.team)
-    if days is not None:
-        cases = cases.filter(opened_at__gte=timezone.now() - timedelta(days=days))
-    cases = cases[:last]
+    """Re-triage each case with ``candidate``; the count of cases and every case whose
+    acuity or crisis signals would change."""
     changes = []
     count = 0
     for case in cases:
         count += 1
-        facts = intake_facts(case.intake)
-        before = engine.triage(facts, _current_script(case))
-        after = engine.triage(facts, candidate)
+        before = engine.triage(case.facts, case.current)
+        after = engine.triage(case.facts, candidate)
         rules_before = {r.rule_id for r in before.reasons}
         rules_after = {r.rule_id for r in after.reasons}
         signals_before = {s.rule_id for s in before.signals}
@@ -65,9 +64,3 @@ def shadow_run(
                 )
             )
     return count, changes
-
-
-def _current_script(case: Case) -> engine.Script:
-    from triage.scripts.active import active_script
-
-    return active_script(case.team)[1]

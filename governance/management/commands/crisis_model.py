@@ -18,11 +18,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from governance.labels import export_labels
 from triage import engine
 from triage.crisis_models import active, corpus
-from triage.crisis_models.labels import export_labels
 from triage.crisis_models.report import evaluate_rows, format_report
 from triage.crisis_models.services import crisis_model_create_draft
+from triage.crisis_models.training import train_from_corpus
 
 
 class Command(BaseCommand):
@@ -48,9 +49,6 @@ class Command(BaseCommand):
         getattr(self, "_" + action.replace("-", "_"))(**options)
 
     def _train(self, *, extra, out, author, no_draft, **_) -> None:
-        # scikit-learn is imported only when training.
-        from triage.crisis_models.training import train_from_corpus
-
         for path in extra:
             if not Path(path).is_file():
                 raise CommandError(f"No such file: {path}")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from governance.scripts import shadow_run
 from triage.models import TriageScript
-from triage.scripts.shadow import shadow_run
 
 
 class Command(BaseCommand):

@@ -13,7 +13,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from triage.admin.lifecycle import each
+from governance.admin.lifecycle import each
+from governance.crisis_models import crisis_model_shadow
 from triage.crisis_models import services
 from triage.crisis_models.report import format_report
 from triage.models import CrisisModel
@@ -164,7 +165,7 @@ class CrisisModelAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            lambda r: services.crisis_model_shadow(record=r, days=SHADOW_DAYS, actor=request.user),
+            lambda r: crisis_model_shadow(record=r, days=SHADOW_DAYS, actor=request.user),
             "shadow run done",
         )
 

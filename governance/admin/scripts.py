@@ -9,11 +9,11 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from governance.admin.lifecycle import each
+from governance.scripts import shadow_run
 from triage import engine
-from triage.admin.lifecycle import each
 from triage.models import TriageScript
 from triage.scripts import services
-from triage.scripts.shadow import shadow_run
 
 
 class TriageScriptForm(forms.ModelForm):
