@@ -201,7 +201,9 @@ def one_intake(base: str, trace: bool = False, n: int = 0) -> tuple[str, float]:
     for key, data in CRISIS_PAGES:
         if key == "reason":
             crisis_at = time.time()
-        # Follows the redirect to the crisis screen, as a browser does.
+        # Each form carries a spam-guard token bound to its own page: open it first, as a
+        # browser does. The post follows the redirect (to the crisis screen, at the crisis).
+        browser.get(f"/intake/step/{key}/")
         html = timed(key, browser.post, f"/intake/step/{key}/", data)
         if key == "reason":
             match = REFERENCE.search(html)
@@ -210,6 +212,7 @@ def one_intake(base: str, trace: bool = False, n: int = 0) -> tuple[str, float]:
             reference = match.group(1)
             if n % 2:
                 return reference, crisis_at  # the tab is closed here
+    browser.get("/intake/step/review/")
     html = timed("review+submit", browser.post, "/intake/step/review/", {})
     if trace:
         print("warm-up intake, one request at a time: " + ", ".join(timings))
