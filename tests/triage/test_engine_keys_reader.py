@@ -211,6 +211,8 @@ CORNERS = [
     r"^kill\W+me",
     r"kill\W+me$",
     r"\B\bkill\W+me",
+    r"(?:^kill|\Akill)\W+me",
+    r"[^\x6b-]ill\W+me",
     r"kill(?=\W+me)",
     r"kill(?!\W+time)\W+me",
     r"(?<=x)kill",

@@ -44,7 +44,7 @@ UNKNOWN = "unknown"
 _MANY = 1 << 32  # an unbounded repeat's upper limit
 _CATEGORIES = {"d": "digit", "D": "not_digit", "s": "space", "S": "not_space"}
 _CATEGORIES |= {"w": "word", "W": "not_word"}
-_ANCHORS = {"b": "boundary", "B": "not_boundary", "A": "beginning", "Z": "end"}
+_ANCHORS = {"b": "boundary", "B": "not_boundary", "A": "string_start", "Z": "string_end"}
 _CONTROLS = {"a": "\a", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 _HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
@@ -193,8 +193,7 @@ class _Reader:
                         raise _Unreadable
                     member = (RANGE, (member[1], end[1]))
             except _Unreadable:
-                self.at = start - (2 if negate else 1)
-                self.take()
+                self.at = start - negate  # back to just after "["
                 self.skip_class()
                 return (UNKNOWN, object())
             members.append(member)
