@@ -17,6 +17,7 @@ from cases.models import Case
 from cases.tasks import scan_case_of_record
 from cases.triaging import intake_facts, raise_page, record_triage, run_engine
 from intake.models import Intake
+from lib.enqueue import enqueue
 from triage import engine
 from triage.scripts.active import active_script, version_label
 
@@ -114,7 +115,5 @@ def case_open_from_draft(
 
 
 def _enqueue_scan(case_id) -> None:
-    try:
-        scan_case_of_record.delay(str(case_id))
-    except Exception:  # broker down: the case is stored; the sweep scans it later
-        logger.warning("Could not enqueue the scan of record; the sweep will retry it.")
+    # Broker down: the case is stored; the beat sweep scans it.
+    enqueue(scan_case_of_record, str(case_id))
