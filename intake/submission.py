@@ -7,7 +7,6 @@ rows); the case's rows are written by ``cases.services`` and ``cases.triaging``.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -20,8 +19,6 @@ from intake.models import Intake
 from lib.enqueue import enqueue
 from triage import engine
 from triage.scripts.active import active_script, version_label
-
-logger = logging.getLogger(__name__)
 
 DRAFT_CRISIS = "Crisis during intake, not sent"
 # The intake steps scanned as soon as they are saved: the free text, and the ASQ's
